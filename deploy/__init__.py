@@ -1,0 +1,1 @@
+"""How Lan Toả runs: one machine (local/), Docker Compose and Kubernetes."""

@@ -1,0 +1,1 @@
+"""Judging rules without I/O."""

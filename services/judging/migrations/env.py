@@ -1,0 +1,6 @@
+from alembic import context
+
+from services.judging.models import Base
+from shared.db import run_migrations_online
+
+run_migrations_online(context, Base.metadata)

@@ -1,0 +1,1 @@
+"""Notification rules without I/O: rendering, retry timing, which failures are final."""

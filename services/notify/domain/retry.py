@@ -1,0 +1,21 @@
+"""When to try a delivery again, and which failures are worth another try."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+BASE_DELAY_SECONDS = 30.0
+MAX_DELAY_SECONDS = 6 * 3600.0
+
+
+def retry_delay(attempt: int, rng: random.Random | None = None) -> timedelta:
+    """Exponential backoff with full jitter: 30 s, 1 min, 2 min, ... capped at 6 h."""
+    ceiling = min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** max(0, attempt - 1))
+    spread = (rng or random).uniform(0.5, 1.0)
+    return timedelta(seconds=ceiling * spread)
+
+
+def smtp_failure_is_temporary(code: int | None) -> bool:
+    """SMTP 4xx replies and lost connections (no code) are temporary; 5xx are final."""
+    return code is None or 400 <= code < 500

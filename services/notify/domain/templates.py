@@ -1,0 +1,41 @@
+"""Message templates in Jinja2 with autoescape, in Vietnamese and English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LANGUAGES = ("vi", "en")
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,  # a missing variable is an error, never an empty hole
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+    language: str
+
+
+def render(template: str, language: str, context: dict[str, Any]) -> RenderedMessage:
+    lang = language if language in LANGUAGES else "vi"
+    base = f"email/{template}.{lang}"
+    subject = _env.get_template(f"{base}.subject.txt").render(context).strip()
+    if "\n" in subject or "\r" in subject:
+        raise ValueError("a subject must be one line")
+    return RenderedMessage(
+        subject=subject,
+        text=_env.get_template(f"{base}.txt").render(context),
+        html=_env.get_template(f"{base}.html").render(context),
+        language=lang,
+    )

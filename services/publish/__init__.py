@@ -1,0 +1,1 @@
+"""Publish: the public contest site, feeds for newsrooms, outlet adapters, loudspeaker bulletins."""

@@ -1,0 +1,1 @@
+"""Publishing rules without I/O."""

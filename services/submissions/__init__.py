@@ -1,0 +1,1 @@
+"""Submissions: contests and their rules, accounts, entries, uploads, verification, screening."""

@@ -1,0 +1,1 @@
+"""Contests: their rules, categories, phases and awards; publishing them to the other services."""

@@ -1,0 +1,1 @@
+"""Submission rules without I/O: media types, entry codes, phases, what blocks a submission."""

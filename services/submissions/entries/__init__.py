@@ -1,0 +1,1 @@
+"""Entries: drafts, uploads straight to storage, verification of what arrived, submission."""

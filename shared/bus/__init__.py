@@ -1,0 +1,1 @@
+"""Bus wiring: the JetStream connection and streams, durable consumers, dead letters, AsyncAPI."""

@@ -1,0 +1,35 @@
+"""Event contracts shared by every service (pydantic models, one versioned subject each)."""
+
+from .base import Event, Payload, new_event_id, subject_service, utc_now
+from .notify import NotificationFailed, NotificationSent
+from .streams import DEAD_LETTER_STREAM, StreamSpec, dead_letter_subject, service_stream
+from .submissions import ContestPublished, EntrySubmitted, MediaVerified
+
+ALL_EVENTS: tuple[type[Event], ...] = (  # type: ignore[type-arg]
+    ContestPublished,
+    EntrySubmitted,
+    MediaVerified,
+    NotificationSent,
+    NotificationFailed,
+)
+
+EVENTS_BY_SUBJECT: dict[str, type[Event]] = {e.SUBJECT: e for e in ALL_EVENTS}  # type: ignore[type-arg]
+
+__all__ = [
+    "ALL_EVENTS",
+    "DEAD_LETTER_STREAM",
+    "EVENTS_BY_SUBJECT",
+    "ContestPublished",
+    "EntrySubmitted",
+    "Event",
+    "MediaVerified",
+    "NotificationFailed",
+    "NotificationSent",
+    "Payload",
+    "StreamSpec",
+    "dead_letter_subject",
+    "new_event_id",
+    "service_stream",
+    "subject_service",
+    "utc_now",
+]

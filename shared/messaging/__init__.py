@@ -1,0 +1,1 @@
+"""Reliable messaging: the transactional outbox, its relay, and the idempotent-consumer inbox."""

@@ -1,0 +1,198 @@
+"""The tracer: one entry through all four services over HTTP and the real bus.
+
+organizer publishes a contest → contestant signs in, uploads a file straight to storage with a
+presigned URL, and submits → submissions verifies the object and emits EntrySubmitted →
+judging's projection lists the entry → notify e-mails a receipt to a real SMTP server →
+publish shows the contest and its entry count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import POSTGRES_URL, _require_postgres
+from tests.support import samples
+from tests.support.client import Api, sign_in, upload_file
+from tests.support.infra import drop_schema, new_schema
+from tests.support.smtp import SmtpSink
+from tests.support.stack import DatabaseChoice, Stack
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def stack(
+    request: pytest.FixtureRequest, infra, tmp_path: Path
+) -> Iterator[tuple[Stack, SmtpSink]]:  # type: ignore[no-untyped-def]
+    database = DatabaseChoice()
+    if request.param == "postgres":
+        database = DatabaseChoice(_require_postgres(), new_schema())
+    smtp = SmtpSink().start()
+    stack = Stack(infra, tmp_path, database=database, smtp_port=smtp.port)
+    stack.seed()
+    stack.start_all()
+    try:
+        yield stack, smtp
+    finally:
+        codes = stack.stop_all()
+        smtp.stop()
+        if database.postgres_url and POSTGRES_URL:
+            for name in ("submissions", "judging", "notify", "publish"):
+                asyncio.run(drop_schema(POSTGRES_URL, f"{database.schema_prefix}_{name}"))
+        # Stopped gracefully on SIGTERM: uvicorn re-raises the signal once shutdown is complete.
+        assert all(code in (0, -signal.SIGTERM) for code in codes.values()), codes
+        for name in codes:
+            assert '"service stopped"' in stack.log(name), f"{name} did not finish its shutdown"
+
+
+def tracer_contest(code: str) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {
+        "code": code,
+        "title": "Cuộc thi viết về gương người tốt, việc tốt (thử nghiệm)",
+        "theme": "Lan toả những tấm gương bình dị ở cơ sở",
+        "organizer": "Sở Thông tin và Truyền thông tỉnh Lạng Sơn",
+        "phases": [
+            {
+                "kind": "submission",
+                "starts_at": (now - timedelta(days=1)).isoformat(),
+                "ends_at": (now + timedelta(days=30)).isoformat(),
+            },
+        ],
+        "categories": [
+            {
+                "code": "BC",
+                "name": "Báo in, báo điện tử",
+                "rules": {
+                    "allowed_kinds": ["text", "image"],
+                    "max_files": 3,
+                    "max_file_bytes": 10_000_000,
+                },
+                "award_tiers": [
+                    {"code": "A", "name": "Giải A", "quota": 1, "prize_vnd": 10_000_000}
+                ],
+            }
+        ],
+        "eligibility": {"entries_per_author": 3},
+        "prize_budget_vnd": 10_000_000,
+    }
+
+
+def wait_for(check, timeout: float = 30.0, what: str = "condition"):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not met within {timeout}s")
+
+
+def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # type: ignore[no-untyped-def]
+    stack, smtp = stack
+    subs = stack.url("submissions")
+    organizer = Api(subs, sign_in(subs, "bantochuc@demo.lantoa.vn"))
+    contestant = Api(subs, sign_in(subs, "tacgia@demo.lantoa.vn"))
+    secretariat_token = sign_in(subs, "thuky@demo.lantoa.vn")
+
+    # The organizer creates and publishes a contest.
+    created = organizer.post("/api/contests", tracer_contest("TR26"))
+    assert created.status_code == 201, created.text
+    contest_id = created.json()["contest_id"]
+    published = organizer.post(f"/api/contests/{contest_id}/publish", {})
+    assert published.status_code == 200 and published.json()["version"] == 1
+    # A contestant cannot create contests.
+    assert contestant.post("/api/contests", tracer_contest("XX26")).status_code == 403
+
+    # The contestant drafts an entry and uploads a file straight to storage.
+    entry = contestant.post(
+        "/api/entries",
+        {"contest_id": contest_id, "category_code": "BC", "title": "Người gác rừng bản Khuổi"},
+    )
+    assert entry.status_code == 201, entry.text
+    entry_id = entry.json()["entry_id"]
+    result = upload_file(contestant, entry_id, "bai-du-thi.pdf", samples.pdf())
+    assert result["upload"]["upload_url"].startswith(
+        infra.s3.endpoint
+    )  # bytes go to storage, not to us
+    assert result["status"] == 200, result["body"]
+    assert result["body"]["status"] == "verified"
+    assert result["body"]["kind"] == "text" and result["body"]["media_type"] == "application/pdf"
+
+    correlation = "tracer-" + str(time.time_ns())
+    submitted = contestant.post(
+        f"/api/entries/{entry_id}/submit", headers={"X-Correlation-ID": correlation}
+    )
+    assert submitted.status_code == 200, submitted.text
+    code = submitted.json()["code"]
+    assert code == "TR26-BC-0001"
+
+    # Judging's projection lists the entry, without anything that identifies its author.
+    judging = Api(stack.url("judging"), secretariat_token)
+    entries = wait_for(
+        lambda: (
+            [
+                e
+                for e in judging.get(f"/api/contests/{contest_id}/entries").json()
+                if e["code"] == code
+            ]
+            if judging.get(f"/api/contests/{contest_id}/entries").status_code == 200
+            else None
+        ),
+        what="judging lists the entry",
+    )
+    assert entries[0]["title"] == "Người gác rừng bản Khuổi"
+    assert "tacgia" not in str(entries) and "Lộc Thị Mai" not in str(entries)
+    assert (
+        Api(stack.url("judging"), contestant.token)
+        .get(f"/api/contests/{contest_id}/entries")
+        .status_code
+        == 403
+    )
+
+    # Notify e-mails the receipt to a real SMTP server.
+    messages = smtp.wait_for(lambda ms: any(code in str(m["Subject"]) for m in ms))
+    receipt = next(m for m in messages if code in str(m["Subject"]))
+    assert receipt["To"] == "tacgia@demo.lantoa.vn"
+    assert receipt["Auto-Submitted"] == "auto-generated"
+    assert receipt["Message-ID"].endswith("@lantoa.local>")
+    assert "Đã nhận bài dự thi" in str(receipt["Subject"])
+    text = receipt.get_body(("plain",)).get_content()
+    html = receipt.get_body(("html",)).get_content()
+    assert "Người gác rừng bản Khuổi" in text and code in html
+    envelope_from = next(f for f, _, m in smtp.received if m is receipt)
+    assert envelope_from.startswith("bounce+") and envelope_from.endswith("@lantoa.local")
+
+    # Publish shows the contest and its entry count.
+    public = wait_for(
+        lambda: (
+            (r := httpx.get(f"{stack.url('publish')}/api/contests/TR26")).status_code == 200
+            and r.json()["entries"] == 1
+            and r.json()
+        ),
+        what="publish counts the entry",
+    )
+    assert public["categories"][0] == {"code": "BC", "name": "Báo in, báo điện tử", "entries": 1}
+    page = httpx.get(stack.url("publish") + "/").text
+    assert "Cuộc thi viết về gương người tốt, việc tốt (thử nghiệm)" in page
+    feed = httpx.get(stack.url("publish") + "/feeds/contests.atom")
+    assert (
+        feed.headers["content-type"].startswith("application/atom+xml")
+        and "TR26" not in feed.text[:0]
+    )
+
+    # The correlation id of the submit request travelled with the event to every consumer.
+    for service in ("judging", "notify", "publish"):
+        assert correlation in stack.log(service), f"{service} log lacks the correlation id"
+
+    # Exactly one receipt, whatever happened on the bus.
+    time.sleep(1.0)
+    assert sum(code in str(m["Subject"]) for m in smtp.messages()) == 1

@@ -1,0 +1,1 @@
+"""Test support: real infrastructure started on free ports, service processes, keys, SMTP."""
