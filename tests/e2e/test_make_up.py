@@ -1,0 +1,160 @@
+"""`make up` (python -m deploy.local.up) as a new user runs it: everything starts, the demo
+contest is there, Ctrl+C stops every process, and a second run keeps the data."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deploy.local.processes import free_port
+from tests.support.client import Api, sign_in
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+READY_LINE = "Nhấn Ctrl+C để dừng"
+
+
+def _env(data: Path, ports: dict[str, int]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LANTOA_")}
+    env["LANTOA_UP_DATA_DIR"] = str(data)
+    env.update({name: str(port) for name, port in ports.items()})
+    return env
+
+
+def _ports() -> dict[str, int]:
+    weed_base = free_port()
+    while any(_busy(weed_base + i) for i in range(9)):
+        weed_base = free_port()
+    return {
+        "LANTOA_UP_NATS_PORT": free_port(),
+        "LANTOA_UP_NATS_MONITOR_PORT": free_port(),
+        "LANTOA_UP_S3_PORT": free_port(),
+        "LANTOA_UP_SMTP_PORT": free_port(),
+        "LANTOA_UP_WEED_PORT_BASE": weed_base,
+        "LANTOA_SUBMISSIONS_HTTP_PORT": free_port(),
+        "LANTOA_JUDGING_HTTP_PORT": free_port(),
+        "LANTOA_NOTIFY_HTTP_PORT": free_port(),
+        "LANTOA_PUBLISH_HTTP_PORT": free_port(),
+    }
+
+
+def _busy(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _start(data: Path, ports: dict[str, int], log: Path) -> subprocess.Popen[str]:
+    out = log.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deploy.local.up"],
+        env=_env(data, ports),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 180
+    while READY_LINE not in log.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError("make up did not come up:\n" + log.read_text())
+        time.sleep(0.5)
+    return process
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return status.exists() and "State:\tZ" not in status.read_text()
+
+
+def _stop(process: subprocess.Popen[str], data: Path) -> dict[str, int]:
+    children: dict[str, int] = json.loads((data / "run" / "up.json").read_text())["children"]
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C in the terminal does
+    assert process.wait(timeout=90) == 0
+    return children
+
+
+def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    ports = _ports()
+    log = tmp_path / "up.log"
+    process = _start(data, ports, log)
+    try:
+        printed = log.read_text()
+        urls = {
+            name: f"http://127.0.0.1:{ports[f'LANTOA_{name.upper()}_HTTP_PORT']}"
+            for name in ("submissions", "judging", "notify", "publish")
+        }
+        for url in urls.values():
+            assert url + "/" in printed  # every address is printed
+            assert httpx.get(url + "/readyz", timeout=5).status_code == 200
+        assert "tacgia@demo.lantoa.vn" in printed and "LanToa@2026" in printed
+        assert str(ports["LANTOA_UP_NATS_PORT"]) in printed
+
+        contests = httpx.get(urls["submissions"] + "/api/contests", timeout=5).json()
+        assert len(contests) == 1 and contests[0]["code"].startswith("LS")
+        assert {c["code"] for c in contests[0]["categories"]} == {"BC", "PT", "TH", "AN"}
+        public = None
+        for _ in range(60):
+            public = httpx.get(urls["publish"] + "/api/contests", timeout=5).json()
+            if public:
+                break
+            time.sleep(0.5)
+        assert public and "Lạng Sơn" in public[0]["title"]
+        assert "Lạng Sơn" in httpx.get(urls["submissions"] + "/", timeout=5).text
+
+        contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
+        draft = contestant.post(
+            "/api/entries",
+            {"contest_id": contests[0]["contest_id"], "category_code": "AN", "title": "Chợ phiên Đồng Đăng"},
+        )
+        assert draft.status_code == 201, draft.text
+    finally:
+        children = _stop(process, data)
+    assert set(children) == {"nats", "seaweedfs", "mail", "submissions", "judging", "notify", "publish"}
+    time.sleep(0.5)
+    assert [name for name, pid in children.items() if _alive(pid)] == []
+    assert "Đã dừng hết" in log.read_text()
+
+    # A second run keeps the data: the same contest (not a second one) and the draft.
+    process = _start(data, ports, tmp_path / "up2.log")
+    try:
+        again = httpx.get(urls["submissions"] + "/api/contests", timeout=5).json()
+        assert [c["contest_id"] for c in again] == [contests[0]["contest_id"]]
+        contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
+        titles = [e["title"] for e in contestant.get("/api/entries").json()]
+        assert titles == ["Chợ phiên Đồng Đăng"]
+    finally:
+        _stop(process, data)
+
+
+def test_make_up_names_the_variable_of_a_busy_port(tmp_path: Path) -> None:
+    import socket
+
+    ports = _ports()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", ports["LANTOA_JUDGING_HTTP_PORT"]))
+        taken.listen()
+        result = subprocess.run(
+            [sys.executable, "-m", "deploy.local.up"],
+            env=_env(tmp_path / "var", ports),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert "LANTOA_JUDGING_HTTP_PORT" in result.stdout + result.stderr
