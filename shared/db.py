@@ -150,13 +150,14 @@ class Database:
                     fcntl.flock(lock, fcntl.LOCK_UN)
             return
         async with self.engine.connect() as conn:
-            if self.schema:
-                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
-                await conn.commit()
-            key = zlib.crc32(f"lantoa-migrate:{self.schema}:{script_location.name}".encode())
+            # Lock first: two replicas creating the schema at once would collide.
+            key = zlib.crc32(f"lantoa-migrate:{self.schema}".encode())
             await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
             await conn.commit()
             try:
+                if self.schema:
+                    await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+                    await conn.commit()
                 await self._upgrade(cfg)
             finally:
                 await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})

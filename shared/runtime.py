@@ -62,7 +62,9 @@ class ServiceRuntime:
         self.db = Database(settings.effective_database_url, settings.database_schema)
         self.outbox = Outbox(definition.metadata.tables["outbox"])
         self.inbox_table = definition.metadata.tables["inbox"]
-        self.bus = BusConnection(self.name, settings.nats_url)
+        self.bus = BusConnection(
+            self.name, settings.nats_url, stream_replicas=settings.stream_replicas
+        )
         self.storage = ObjectStorage(
             endpoint=settings.s3_endpoint,
             public_endpoint=settings.s3_public_endpoint,

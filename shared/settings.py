@@ -35,6 +35,8 @@ SHARED_FIELDS = frozenset(
         "auth_audience",
         "log_level",
         "log_format",
+        "http_host",
+        "stream_replicas",
     }
 )
 
@@ -55,13 +57,13 @@ class ServiceSettings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
-    public_url: str | None = None
 
     database_url: str | None = None
     database_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     migrate_on_start: bool = True
 
     nats_url: str = "nats://127.0.0.1:14222"
+    stream_replicas: int = Field(default=1, ge=1, le=5)  # 3 on a NATS cluster of 3
 
     s3_endpoint: str = "http://127.0.0.1:18333"
     s3_public_endpoint: str | None = None
@@ -115,10 +117,6 @@ class ServiceSettings(BaseSettings):
         if field in SHARED_FIELDS:
             names.append(f"{COMMON_PREFIX}{field.upper()}")
         return names
-
-    @property
-    def base_url(self) -> str:
-        return (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
 
     @property
     def effective_database_url(self) -> str:

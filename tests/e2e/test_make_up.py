@@ -120,12 +120,24 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
         contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
         draft = contestant.post(
             "/api/entries",
-            {"contest_id": contests[0]["contest_id"], "category_code": "AN", "title": "Chợ phiên Đồng Đăng"},
+            {
+                "contest_id": contests[0]["contest_id"],
+                "category_code": "AN",
+                "title": "Chợ phiên Đồng Đăng",
+            },
         )
         assert draft.status_code == 201, draft.text
     finally:
         children = _stop(process, data)
-    assert set(children) == {"nats", "seaweedfs", "mail", "submissions", "judging", "notify", "publish"}
+    assert set(children) == {
+        "nats",
+        "seaweedfs",
+        "mail",
+        "submissions",
+        "judging",
+        "notify",
+        "publish",
+    }
     time.sleep(0.5)
     assert [name for name, pid in children.items() if _alive(pid)] == []
     assert "Đã dừng hết" in log.read_text()

@@ -57,7 +57,9 @@ def receipts(smtp: SmtpSink) -> Counter[str]:
 
 def pending_outbox(db: Path) -> int:
     with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0])
+        return int(
+            conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]
+        )
 
 
 def test_event_committed_just_before_a_crash_still_arrives(private_stack) -> None:  # type: ignore[no-untyped-def]
@@ -70,21 +72,25 @@ def test_event_committed_just_before_a_crash_still_arrives(private_stack) -> Non
 
     # Restart submissions cut off from the bus: it commits, but cannot relay.
     stack.stop("submissions")
-    stack.start("submissions", env={"LANTOA_SUBMISSIONS_NATS_URL": f"nats://127.0.0.1:{free_port()}"})
+    stack.start(
+        "submissions", env={"LANTOA_SUBMISSIONS_NATS_URL": f"nats://127.0.0.1:{free_port()}"}
+    )
     code = submit(contestant, entry_id)
     assert pending_outbox(stack.base / "submissions.db") >= 1
     stack.kill("submissions")  # SIGKILL: no chance to flush anything
 
     stack.start("submissions")
     secretariat = sign_in(subs, "thuky@demo.lantoa.vn")
-    eventually(lambda: code in judging_codes(stack, contest_id, secretariat), what="judging gets the entry")
+    eventually(
+        lambda: code in judging_codes(stack, contest_id, secretariat), what="judging gets the entry"
+    )
     eventually(lambda: public_count(stack, "CR26") == 1, what="publish counts it")
     eventually(lambda: receipts(smtp)[code] == 1, what="receipt sent")
     assert pending_outbox(stack.base / "submissions.db") == 0
 
 
 def test_the_same_event_twice_has_one_effect_everywhere(private_stack) -> None:  # type: ignore[no-untyped-def]
-    """(b) EntrySubmitted re-published under another message id: no second receipt, no double count."""
+    """(b) EntrySubmitted re-published under other message ids: one receipt, one count."""
     stack, smtp = private_stack
     subs = stack.url("submissions")
     contest_id = published_contest(subs, "DU26")
@@ -97,10 +103,16 @@ def test_the_same_event_twice_has_one_effect_everywhere(private_stack) -> None: 
         nc = await nats.connect(stack.nats_url)
         try:
             js = nc.jetstream()
-            original = await js.get_last_msg(service_stream("submissions").name, EntrySubmitted.SUBJECT)
+            original = await js.get_last_msg(
+                service_stream("submissions").name, EntrySubmitted.SUBJECT
+            )
             assert json.loads(original.data)["payload"]["code"] == code
             for copy in range(2):
-                await js.publish(EntrySubmitted.SUBJECT, original.data, headers={"Nats-Msg-Id": f"copy-{copy}-{code}"})
+                await js.publish(
+                    EntrySubmitted.SUBJECT,
+                    original.data,
+                    headers={"Nats-Msg-Id": f"copy-{copy}-{code}"},
+                )
         finally:
             await nc.close()
 
@@ -111,7 +123,14 @@ def test_the_same_event_twice_has_one_effect_everywhere(private_stack) -> None: 
 
     def duplicates_seen() -> bool:
         body = httpx.get(f"{stack.url('notify')}/metrics", timeout=5).text
-        line = next((ln for ln in body.splitlines() if 'outcome="duplicate"' in ln and "notify-entry-receipts" in ln), "")
+        line = next(
+            (
+                ln
+                for ln in body.splitlines()
+                if 'outcome="duplicate"' in ln and "notify-entry-receipts" in ln
+            ),
+            "",
+        )
         return line.endswith(" 2.0")
 
     eventually(duplicates_seen, what="notify saw both copies as duplicates")
@@ -134,7 +153,10 @@ def test_nats_restart_mid_flow_with_two_notify_replicas(private_stack) -> None: 
     drafts = [draft_with_file(contestant, contest_id, f"Bai so {i}") for i in range(6)]
 
     codes = [submit(contestant, drafts[0]), submit(contestant, drafts[1])]
-    eventually(lambda: set(codes) <= judging_codes(stack, contest_id, secretariat), what="before the outage")
+    eventually(
+        lambda: set(codes) <= judging_codes(stack, contest_id, secretariat),
+        what="before the outage",
+    )
 
     nats_server = stack.nats_server  # type: ignore[attr-defined]
     nats_server.kill()
@@ -143,7 +165,11 @@ def test_nats_restart_mid_flow_with_two_notify_replicas(private_stack) -> None: 
     nats_server.start()
     codes.append(submit(contestant, drafts[5]))
 
-    eventually(lambda: set(codes) <= judging_codes(stack, contest_id, secretariat), timeout=60, what="judging has all")
+    eventually(
+        lambda: set(codes) <= judging_codes(stack, contest_id, secretariat),
+        timeout=60,
+        what="judging has all",
+    )
     eventually(lambda: public_count(stack, "NR26") == 6, timeout=60, what="publish counts all")
     eventually(lambda: all(receipts(smtp)[c] == 1 for c in codes), timeout=60, what="every receipt")
     assert all(receipts(smtp)[c] == 1 for c in codes)

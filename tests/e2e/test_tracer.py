@@ -13,7 +13,6 @@ import signal
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -28,10 +27,13 @@ from tests.support.stack import DatabaseChoice, Stack
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def stack(
-    request: pytest.FixtureRequest, infra, tmp_path: Path
+    request: pytest.FixtureRequest, infra, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Stack, SmtpSink]]:  # type: ignore[no-untyped-def]
+    tmp_path = tmp_path_factory.mktemp(f"stack-{request.param}")
     database = DatabaseChoice()
     if request.param == "postgres":
         database = DatabaseChoice(_require_postgres(), new_schema())
@@ -196,3 +198,49 @@ def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # t
     # Exactly one receipt, whatever happened on the bus.
     time.sleep(1.0)
     assert sum(code in str(m["Subject"]) for m in smtp.messages()) == 1
+
+
+EXPECTED_CHANNELS = {
+    "submissions": {
+        "lantoa.submissions.contest_published.v1",
+        "lantoa.submissions.entry_submitted.v1",
+    },
+    "judging": {"lantoa.submissions.contest_published.v1", "lantoa.submissions.entry_submitted.v1"},
+    "notify": {"lantoa.submissions.entry_submitted.v1", "lantoa.notify.notification_sent.v1"},
+    "publish": {"lantoa.submissions.contest_published.v1", "lantoa.submissions.entry_submitted.v1"},
+}
+
+
+@pytest.mark.parametrize("service", ["submissions", "judging", "notify", "publish"])
+def test_every_service_answers_for_operators(stack, service: str) -> None:  # type: ignore[no-untyped-def]
+    stack, _ = stack
+    url = stack.url(service)
+    assert httpx.get(url + "/healthz").json() == {"status": "alive", "service": service}
+    ready = httpx.get(url + "/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "bus": "ok", "storage": "ok"}
+
+    openapi = httpx.get(url + "/openapi.json").json()
+    assert "/readyz" in openapi["paths"]
+    assert "swagger" in httpx.get(url + "/docs").text.lower()
+
+    asyncapi = httpx.get(url + "/asyncapi.json").json()
+    assert asyncapi["asyncapi"] == "3.0.0"
+    addresses = {channel["address"] for channel in asyncapi["channels"].values()}
+    assert EXPECTED_CHANNELS[service] <= addresses
+    assert any(name.endswith("Payload") for name in asyncapi["components"]["schemas"])
+    assert "asyncapi" in httpx.get(url + "/asyncapi").text.lower()
+
+    metrics = httpx.get(url + "/metrics").text
+    for name in (
+        "lantoa_http_requests_total",
+        "lantoa_http_request_duration_seconds",
+        "lantoa_outbox_pending",
+        "lantoa_outbox_lag_seconds",
+        "lantoa_messages_total",
+        "lantoa_handler_duration_seconds",
+    ):
+        assert f"# TYPE {name}" in metrics, name
+    assert 'route="/readyz",status="200"' in metrics
+    home = httpx.get(url + "/")
+    assert home.status_code == 200 and 'lang="vi"' in home.text

@@ -13,7 +13,9 @@ from tests.support.client import Api, sign_in, upload_file
 T = TypeVar("T")
 
 
-def contest_body(code: str, title: str = "Cuộc thi viết về gương người tốt, việc tốt") -> dict[str, Any]:
+def contest_body(
+    code: str, title: str = "Cuộc thi viết về gương người tốt, việc tốt"
+) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {
         "code": code,
@@ -31,8 +33,14 @@ def contest_body(code: str, title: str = "Cuộc thi viết về gương ngườ
             {
                 "code": "BC",
                 "name": "Báo in, báo điện tử",
-                "rules": {"allowed_kinds": ["text", "image"], "max_files": 3, "max_file_bytes": 10_000_000},
-                "award_tiers": [{"code": "A", "name": "Giải A", "quota": 1, "prize_vnd": 10_000_000}],
+                "rules": {
+                    "allowed_kinds": ["text", "image"],
+                    "max_files": 3,
+                    "max_file_bytes": 10_000_000,
+                },
+                "award_tiers": [
+                    {"code": "A", "name": "Giải A", "quota": 1, "prize_vnd": 10_000_000}
+                ],
             }
         ],
         "eligibility": {"entries_per_author": 3},
@@ -51,10 +59,14 @@ def published_contest(submissions: str, code: str) -> str:
 
 
 def draft_with_file(contestant: Api, contest_id: str, title: str) -> str:
-    entry = contestant.post("/api/entries", {"contest_id": contest_id, "category_code": "BC", "title": title})
+    entry = contestant.post(
+        "/api/entries", {"contest_id": contest_id, "category_code": "BC", "title": title}
+    )
     assert entry.status_code == 201, entry.text
     entry_id: str = entry.json()["entry_id"]
-    result = upload_file(contestant, entry_id, "bai.pdf", samples.pdf(title.encode("ascii", "ignore").decode()))
+    result = upload_file(
+        contestant, entry_id, "bai.pdf", samples.pdf(title.encode("ascii", "ignore").decode())
+    )
     assert result["status"] == 200, result["body"]
     return entry_id
 
@@ -71,7 +83,7 @@ def eventually(check: Callable[[], T | None], timeout: float = 30.0, what: str =
     while time.monotonic() < deadline:
         try:
             result = check()
-        except Exception:  # noqa: BLE001 - a service may be restarting
+        except Exception:
             result = None
         if result:
             return result
