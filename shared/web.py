@@ -18,6 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from shared.auth import TOKEN_COOKIE, InvalidToken, Principal, Role
 from shared.bus.asyncapi import asyncapi_specification
 from shared.correlation import CORRELATION_HEADER, correlation_scope
+from shared.errors import ApiError
 from shared.logs import get_logger
 from shared.runtime import ServiceRuntime
 
@@ -89,6 +90,7 @@ def build_app(runtime: ServiceRuntime, routers: Sequence[APIRouter] = ()) -> Fas
     app.state.runtime = runtime
     app.middleware("http")(_observe(runtime))
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ApiError, _api_error)
     app.include_router(_operations_router(runtime))
     for router in routers:
         app.include_router(router)
@@ -157,6 +159,11 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
             "errors": json.loads(json.dumps(error.errors(), default=str)),
         },
     )
+
+
+async def _api_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ApiError)
+    return JSONResponse(status_code=error.status, content=error.body())
 
 
 def _operations_router(runtime: ServiceRuntime) -> APIRouter:

@@ -192,19 +192,22 @@ class SeaweedS3:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.s3_port}"
 
+    # Every port `weed mini` opens besides S3; left to itself it takes common ones (8888, 9333...).
+    PORT_NAMES = (
+        "master",
+        "master.grpc",
+        "volume",
+        "volume.grpc",
+        "filer",
+        "filer.grpc",
+        "s3.grpc",
+        "admin",
+        "admin.grpc",
+    )
+
     def start(self, timeout: float = 60.0) -> SeaweedS3:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        for name in (
-            "master",
-            "master.grpc",
-            "volume",
-            "volume.grpc",
-            "filer",
-            "filer.grpc",
-            "s3.grpc",
-            "admin",
-            "admin.grpc",
-        ):
+        for name in self.PORT_NAMES:
             self.ports.setdefault(name, free_port())
         flags = [
             f"-{name.replace('.grpc', '.port.grpc') if '.grpc' in name else name + '.port'}={port}"

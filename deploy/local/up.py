@@ -58,18 +58,7 @@ class Ports:
         )
 
     def weed_ports(self) -> dict[str, int]:
-        names = (
-            "master",
-            "master.grpc",
-            "volume",
-            "volume.grpc",
-            "filer",
-            "filer.grpc",
-            "s3.grpc",
-            "admin",
-            "admin.grpc",
-        )
-        return {name: self.weed_base + i for i, name in enumerate(names)}
+        return {name: self.weed_base + i for i, name in enumerate(SeaweedS3.PORT_NAMES)}
 
     def all(self) -> dict[str, int]:
         ports = {

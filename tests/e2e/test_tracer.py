@@ -12,7 +12,6 @@ import asyncio
 import signal
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -20,11 +19,14 @@ import pytest
 from tests.conftest import POSTGRES_URL, _require_postgres
 from tests.support import samples
 from tests.support.client import Api, sign_in, upload_file
+from tests.support.flows import contest_body, eventually
 from tests.support.infra import drop_schema, new_schema
 from tests.support.smtp import SmtpSink
 from tests.support.stack import DatabaseChoice, Stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+TRACER_TITLE = "Cuộc thi viết về gương người tốt, việc tốt (thử nghiệm)"
 
 
 @pytest.fixture(
@@ -55,49 +57,6 @@ def stack(
             assert '"service stopped"' in stack.log(name), f"{name} did not finish its shutdown"
 
 
-def tracer_contest(code: str) -> dict[str, object]:
-    now = datetime.now(UTC)
-    return {
-        "code": code,
-        "title": "Cuộc thi viết về gương người tốt, việc tốt (thử nghiệm)",
-        "theme": "Lan toả những tấm gương bình dị ở cơ sở",
-        "organizer": "Sở Thông tin và Truyền thông tỉnh Lạng Sơn",
-        "phases": [
-            {
-                "kind": "submission",
-                "starts_at": (now - timedelta(days=1)).isoformat(),
-                "ends_at": (now + timedelta(days=30)).isoformat(),
-            },
-        ],
-        "categories": [
-            {
-                "code": "BC",
-                "name": "Báo in, báo điện tử",
-                "rules": {
-                    "allowed_kinds": ["text", "image"],
-                    "max_files": 3,
-                    "max_file_bytes": 10_000_000,
-                },
-                "award_tiers": [
-                    {"code": "A", "name": "Giải A", "quota": 1, "prize_vnd": 10_000_000}
-                ],
-            }
-        ],
-        "eligibility": {"entries_per_author": 3},
-        "prize_budget_vnd": 10_000_000,
-    }
-
-
-def wait_for(check, timeout: float = 30.0, what: str = "condition"):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not met within {timeout}s")
-
-
 def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # type: ignore[no-untyped-def]
     stack, smtp = stack
     subs = stack.url("submissions")
@@ -106,13 +65,13 @@ def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # t
     secretariat_token = sign_in(subs, "thuky@demo.lantoa.vn")
 
     # The organizer creates and publishes a contest.
-    created = organizer.post("/api/contests", tracer_contest("TR26"))
+    created = organizer.post("/api/contests", contest_body("TR26", TRACER_TITLE))
     assert created.status_code == 201, created.text
     contest_id = created.json()["contest_id"]
     published = organizer.post(f"/api/contests/{contest_id}/publish", {})
     assert published.status_code == 200 and published.json()["version"] == 1
     # A contestant cannot create contests.
-    assert contestant.post("/api/contests", tracer_contest("XX26")).status_code == 403
+    assert contestant.post("/api/contests", contest_body("XX26")).status_code == 403
 
     # The contestant drafts an entry and uploads a file straight to storage.
     entry = contestant.post(
@@ -139,7 +98,7 @@ def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # t
 
     # Judging's projection lists the entry, without anything that identifies its author.
     judging = Api(stack.url("judging"), secretariat_token)
-    entries = wait_for(
+    entries = eventually(
         lambda: (
             [
                 e
@@ -174,7 +133,7 @@ def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # t
     assert envelope_from.startswith("bounce+") and envelope_from.endswith("@lantoa.local")
 
     # Publish shows the contest and its entry count.
-    public = wait_for(
+    public = eventually(
         lambda: (
             (r := httpx.get(f"{stack.url('publish')}/api/contests/TR26")).status_code == 200
             and r.json()["entries"] == 1
@@ -184,7 +143,7 @@ def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # t
     )
     assert public["categories"][0] == {"code": "BC", "name": "Báo in, báo điện tử", "entries": 1}
     page = httpx.get(stack.url("publish") + "/").text
-    assert "Cuộc thi viết về gương người tốt, việc tốt (thử nghiệm)" in page
+    assert TRACER_TITLE in page
     feed = httpx.get(stack.url("publish") + "/feeds/contests.atom")
     assert (
         feed.headers["content-type"].startswith("application/atom+xml")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -96,16 +97,10 @@ class Stack:
         self.children[key] = child
         return child
 
-    def start(
-        self,
-        name: str,
-        *,
-        label: str | None = None,
-        port: int | None = None,
-        env: dict[str, str] | None = None,
-    ) -> Child:
-        child = self.launch(name, label=label, port=port, env=env)
-        self.wait_healthy(name, label=label, port=port)
+    def start(self, name: str, **options: Any) -> Child:
+        """Start a service process and wait until it answers (options as for launch)."""
+        child = self.launch(name, **options)
+        self.wait_healthy(name, label=options.get("label"), port=options.get("port"))
         return child
 
     def wait_healthy(self, name: str, *, label: str | None = None, port: int | None = None) -> None:

@@ -12,7 +12,7 @@ from shared.web import Runtime, require_roles
 
 from ..models import Contest
 from .schemas import ContestIn, ContestOut, PublishIn
-from .service import ContestError, contest_out, create_contest, publish_contest
+from .service import contest_out, create_contest, publish_contest
 
 router = APIRouter(prefix="/api/contests", tags=["contests"])
 
@@ -21,22 +21,14 @@ Organizer = Annotated[Principal, Depends(require_roles(Role.ORGANIZER))]
 
 @router.post("", status_code=201, response_model=ContestOut)
 async def create(body: ContestIn, runtime: Runtime, _: Organizer) -> ContestOut:
-    try:
-        async with runtime.db.transaction() as session:
-            contest = await create_contest(session, body)
-            return contest_out(contest)
-    except ContestError as error:
-        raise HTTPException(error.status, error.message) from error
+    async with runtime.db.transaction() as session:
+        return contest_out(await create_contest(session, body))
 
 
 @router.post("/{contest_id}/publish", response_model=ContestOut)
 async def publish(contest_id: str, body: PublishIn, runtime: Runtime, _: Organizer) -> ContestOut:
-    try:
-        async with runtime.db.transaction() as session:
-            contest = await publish_contest(session, runtime.outbox, contest_id, body.reason)
-            return contest_out(contest)
-    except ContestError as error:
-        raise HTTPException(error.status, error.message) from error
+    async with runtime.db.transaction() as session:
+        return contest_out(await publish_contest(session, runtime.outbox, contest_id, body.reason))
 
 
 @router.get("", response_model=list[ContestOut])

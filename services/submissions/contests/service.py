@@ -17,6 +17,7 @@ from shared.contracts.submissions import (
     Eligibility,
     Phase,
 )
+from shared.errors import ApiError
 from shared.messaging.outbox import Outbox
 
 from ..domain.submission import submission_window
@@ -24,16 +25,9 @@ from ..models import Category, Contest
 from .schemas import CategoryOut, ContestIn, ContestOut
 
 
-class ContestError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 async def create_contest(session: AsyncSession, data: ContestIn) -> Contest:
     if await session.scalar(sa.select(Contest.contest_id).where(Contest.code == data.code)):
-        raise ContestError(409, f"Mã cuộc thi {data.code} đã được dùng. / Contest code taken.")
+        raise ApiError(409, f"Mã cuộc thi {data.code} đã được dùng. / Contest code taken.")
     contest = Contest(
         code=data.code,
         title=data.title,
@@ -98,11 +92,11 @@ async def publish_contest(
 ) -> Contest:
     contest = await session.get(Contest, contest_id)
     if contest is None:
-        raise ContestError(404, "Không tìm thấy cuộc thi. / Contest not found.")
+        raise ApiError(404, "Không tìm thấy cuộc thi. / Contest not found.")
     window = submission_window(phases_of(contest))
     already_open = contest.version > 0 and window is not None and utc_now() >= window.starts_at
     if already_open and not (reason and reason.strip()):
-        raise ContestError(
+        raise ApiError(
             422,
             "Cuộc thi đã mở nhận bài: thay đổi cần ghi rõ lý do. "
             "/ Submissions are open: a change needs a reason.",

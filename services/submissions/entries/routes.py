@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from shared.auth import Principal, Role
@@ -16,7 +16,6 @@ from shared.web import Runtime, require_roles
 from ..models import Category
 from .schemas import EntryIn, EntryOut, FileIn, FileOut, UploadOut
 from .service import (
-    EntryError,
     create_entry,
     entry_out,
     file_out,
@@ -32,13 +31,6 @@ router = APIRouter(prefix="/api/entries", tags=["entries"])
 Contestant = Annotated[Principal, Depends(require_roles(Role.CONTESTANT))]
 
 
-def _error(error: EntryError) -> HTTPException:
-    detail: object = error.message
-    if error.problems:
-        detail = {"message": error.message, "problems": error.problems}
-    return HTTPException(error.status, detail)
-
-
 async def _out(session, entry) -> EntryOut:  # type: ignore[no-untyped-def]
     category = await session.get(Category, entry.category_id)
     return entry_out(entry, category.code)
@@ -46,11 +38,8 @@ async def _out(session, entry) -> EntryOut:  # type: ignore[no-untyped-def]
 
 @router.post("", status_code=201, response_model=EntryOut)
 async def create(body: EntryIn, runtime: Runtime, who: Contestant) -> EntryOut:
-    try:
-        async with runtime.db.transaction() as session:
-            return await _out(session, await create_entry(session, who, body))
-    except EntryError as error:
-        raise _error(error) from error
+    async with runtime.db.transaction() as session:
+        return await _out(session, await create_entry(session, who, body))
 
 
 @router.get("", response_model=list[EntryOut])
@@ -61,21 +50,15 @@ async def mine(runtime: Runtime, who: Contestant) -> list[EntryOut]:
 
 @router.get("/{entry_id}", response_model=EntryOut)
 async def one(entry_id: str, runtime: Runtime, who: Contestant) -> EntryOut:
-    try:
-        async with runtime.db.reading() as session:
-            return await _out(session, await own_entry(session, who, entry_id))
-    except EntryError as error:
-        raise _error(error) from error
+    async with runtime.db.reading() as session:
+        return await _out(session, await own_entry(session, who, entry_id))
 
 
 @router.post("/{entry_id}/files", status_code=201, response_model=UploadOut)
 async def add_file(entry_id: str, body: FileIn, runtime: Runtime, who: Contestant) -> UploadOut:
     ttl = timedelta(minutes=runtime.settings.upload_url_minutes)  # type: ignore[attr-defined]
-    try:
-        async with runtime.db.transaction() as session:
-            file, url = await start_upload(session, runtime.storage, who, entry_id, body, ttl)
-    except EntryError as error:
-        raise _error(error) from error
+    async with runtime.db.transaction() as session:
+        file, url = await start_upload(session, runtime.storage, who, entry_id, body, ttl)
     return UploadOut(file_id=file.file_id, upload_url=url, expires_at=utc_now() + ttl)
 
 
@@ -83,12 +66,7 @@ async def add_file(entry_id: str, body: FileIn, runtime: Runtime, who: Contestan
 async def complete_file(
     entry_id: str, file_id: str, runtime: Runtime, who: Contestant
 ) -> FileOut | JSONResponse:
-    try:
-        file = await verify_upload(
-            runtime.db, runtime.storage, runtime.outbox, who, entry_id, file_id
-        )
-    except EntryError as error:
-        raise _error(error) from error
+    file = await verify_upload(runtime.db, runtime.storage, runtime.outbox, who, entry_id, file_id)
     out = file_out(file)
     if file.status == "rejected":
         return JSONResponse(
@@ -100,9 +78,5 @@ async def complete_file(
 
 @router.post("/{entry_id}/submit", response_model=EntryOut)
 async def submit(entry_id: str, runtime: Runtime, who: Contestant) -> EntryOut:
-    try:
-        async with runtime.db.transaction() as session:
-            entry = await submit_entry(session, runtime.outbox, who, entry_id)
-            return await _out(session, entry)
-    except EntryError as error:
-        raise _error(error) from error
+    async with runtime.db.transaction() as session:
+        return await _out(session, await submit_entry(session, runtime.outbox, who, entry_id))

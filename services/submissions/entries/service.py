@@ -23,6 +23,7 @@ from shared.contracts.submissions import (
     Submitter,
 )
 from shared.db import Database
+from shared.errors import ApiError
 from shared.messaging.outbox import Outbox
 from shared.storage import ObjectNotFound, ObjectStorage
 
@@ -36,21 +37,13 @@ from .schemas import EntryIn, EntryOut, FileIn, FileOut
 EDITABLE = ("draft", "submitted")
 
 
-class EntryError(Exception):
-    def __init__(self, status: int, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.problems = problems or []
-
-
 async def _category(session: AsyncSession, contest_id: str, code: str) -> tuple[Contest, Category]:
     contest = await session.get(Contest, contest_id)
     if contest is None or contest.version == 0:
-        raise EntryError(404, "Không tìm thấy cuộc thi. / Contest not found.")
+        raise ApiError(404, "Không tìm thấy cuộc thi. / Contest not found.")
     category = next((c for c in contest.categories if c.code == code), None)
     if category is None:
-        raise EntryError(422, f"Cuộc thi không có thể loại {code}. / No such category.")
+        raise ApiError(422, f"Cuộc thi không có thể loại {code}. / No such category.")
     return contest, category
 
 
@@ -58,7 +51,7 @@ async def own_entry(session: AsyncSession, principal: Principal, entry_id: str) 
     entry = await session.get(Entry, entry_id)
     # Someone else's entry answers exactly like a missing one.
     if entry is None or entry.owner_id != principal.account_id:
-        raise EntryError(404, "Không tìm thấy bài dự thi. / Entry not found.")
+        raise ApiError(404, "Không tìm thấy bài dự thi. / Entry not found.")
     return entry
 
 
@@ -66,7 +59,7 @@ async def create_entry(session: AsyncSession, principal: Principal, data: EntryI
     contest, category = await _category(session, data.contest_id, data.category_code)
     window = submission_window(phases_of(contest))
     if window is not None and utc_now() > window.ends_at:
-        raise EntryError(422, "Đã hết hạn nhận bài. / The submission deadline has passed.")
+        raise ApiError(422, "Đã hết hạn nhận bài. / The submission deadline has passed.")
     now = utc_now()
     entry = Entry(
         contest_id=contest.contest_id,
@@ -93,21 +86,19 @@ async def start_upload(
 ) -> tuple[EntryFile, str]:
     entry = await own_entry(session, principal, entry_id)
     if entry.status not in EDITABLE:
-        raise EntryError(
-            409, "Bài dự thi này không thể sửa nữa. / This entry can no longer change."
-        )
+        raise ApiError(409, "Bài dự thi này không thể sửa nữa. / This entry can no longer change.")
     category = await session.get(Category, entry.category_id)
     assert category is not None
     rules = CategoryRules.model_validate(category.rules)
     if data.size_bytes > rules.max_file_bytes:
-        raise EntryError(
+        raise ApiError(
             413,
             f"Tệp quá lớn: tối đa {human_size(rules.max_file_bytes)} cho thể loại này. "
             "/ The file is larger than this category allows.",
         )
     active = [f for f in entry.files if f.status != "rejected"]
     if len(active) >= rules.max_files:
-        raise EntryError(422, f"Thể loại này nhận tối đa {rules.max_files} tệp. / Too many files.")
+        raise ApiError(422, f"Thể loại này nhận tối đa {rules.max_files} tệp. / Too many files.")
     file = EntryFile(
         entry_id=entry.entry_id,
         original_name=data.file_name,
@@ -180,7 +171,7 @@ async def _pending_file(
     entry = await own_entry(session, principal, entry_id)
     file = next((f for f in entry.files if f.file_id == file_id), None)
     if file is None:
-        raise EntryError(404, "Không tìm thấy tệp. / File not found.")
+        raise ApiError(404, "Không tìm thấy tệp. / File not found.")
     category = await session.get(Category, entry.category_id)
     assert category is not None
     return file, CategoryRules.model_validate(category.rules)
@@ -190,7 +181,7 @@ async def _inspect(storage: ObjectStorage, file: EntryFile, rules: CategoryRules
     try:
         info = await storage.stat(file.quarantine_key)
     except ObjectNotFound as error:
-        raise EntryError(
+        raise ApiError(
             409, "Chưa nhận được tệp: hãy tải lên rồi thử lại. / The upload has not arrived."
         ) from error
     if info.size != file.declared_size:
@@ -219,7 +210,7 @@ async def submit_entry(
 ) -> Entry:
     entry = await own_entry(session, principal, entry_id)
     if entry.status not in EDITABLE:
-        raise EntryError(409, "Bài dự thi này không thể nộp lại. / This entry cannot be submitted.")
+        raise ApiError(409, "Bài dự thi này không thể nộp lại. / This entry cannot be submitted.")
     contest = await session.get(Contest, entry.contest_id)
     category = await session.get(Category, entry.category_id)
     assert contest is not None
@@ -235,7 +226,7 @@ async def submit_entry(
         now=utc_now(),
     )
     if problems:
-        raise EntryError(422, "Chưa thể nộp bài. / The entry cannot be submitted yet.", problems)
+        raise ApiError(422, "Chưa thể nộp bài. / The entry cannot be submitted yet.", problems)
     owner = await session.get(Account, entry.owner_id)
     assert owner is not None
     if entry.code is None:
