@@ -6,7 +6,7 @@ import asyncio
 import fcntl
 import zlib
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,9 @@ class Database:
 
     On SQLite, write transactions start with BEGIN IMMEDIATE so that concurrent writers wait
     for the lock (busy_timeout) instead of failing half-way; reads use deferred transactions.
+    Writers of one process also queue on an asyncio lock first: SQLite's busy handler sleeps
+    up to 100 ms between attempts, long after the lock was released; busy_timeout remains for
+    writers in other processes. (So a transaction must never be opened inside another.)
     """
 
     def __init__(self, url: str, schema: str | None = None, *, pool_size: int = 10) -> None:
@@ -68,15 +71,21 @@ class Database:
         self.schema = schema
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self._after_commit: list[Callable[[], None]] = []
+        self._write_lock: asyncio.Lock | None = None
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine = self._sqlite_engine(immediate=True)
             self.read_engine = self._sqlite_engine(immediate=False)
+            self._write_lock = asyncio.Lock()
         else:
-            connect_args: dict[str, Any] = {}
+            # Plan every statement for its parameters: asyncpg prepares statements, and a
+            # generic plan made while a table was nearly empty (e.g. the inbox lookup
+            # consumer = $1 AND event_id IN (...)) would scan the whole table as it grows.
+            server_settings = {"plan_cache_mode": "force_custom_plan"}
             if schema:
-                connect_args["server_settings"] = {"search_path": schema}
+                server_settings["search_path"] = schema
+            connect_args: dict[str, Any] = {"server_settings": server_settings}
             self.engine = create_async_engine(
                 self.url,
                 pool_size=pool_size,
@@ -115,7 +124,7 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A unit of work: commits when the block ends, rolls back on an exception."""
         async with self._writer() as session:
-            async with session.begin():
+            async with self._write_lock or nullcontext(), session.begin():
                 yield session
             if session.info.pop("notify_commit", False):
                 for callback in self._after_commit:

@@ -25,6 +25,8 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
     )
     structlog.configure(
         processors=[
+            # Drop what is below the level before anything else runs.
+            structlog.stdlib.filter_by_level,
             *shared_processors,
             structlog.processors.StackInfoRenderer(),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,

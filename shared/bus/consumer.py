@@ -93,6 +93,7 @@ class EventConsumer(Generic[E]):
         self._busy = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._psub: Any = None
+        self._latency = metrics.handler_latency.labels(subscription.durable)
 
     @property
     def subject(self) -> str:
@@ -260,7 +261,7 @@ class EventConsumer(Generic[E]):
                 await self.sub.handler(event, session)
             finally:
                 elapsed = time.perf_counter() - started
-                self.metrics.handler_latency.labels(self.sub.durable).observe(elapsed)
+                self._latency.observe(elapsed)
             log.info(
                 "event handled",
                 consumer=self.sub.durable,

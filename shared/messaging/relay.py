@@ -26,6 +26,7 @@ from shared.metrics import ServiceMetrics
 log = get_logger("lantoa.outbox")
 
 PRUNE_EVERY_SECONDS = 600.0
+OBSERVE_EVERY_SECONDS = 1.0
 
 
 class JetStreamLink(Protocol):
@@ -61,6 +62,7 @@ class OutboxRelay:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._last_prune = 0.0
+        self._last_observed = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -158,6 +160,10 @@ class OutboxRelay:
         return int(count or 0)
 
     async def _observe_backlog(self) -> None:
+        # At most once a second: at a low rate every cycle is one commit.
+        if time.monotonic() - self._last_observed < OBSERVE_EVERY_SECONDS:
+            return
+        self._last_observed = time.monotonic()
         t = self.table
         async with self.db.reading() as session:
             row = (
