@@ -9,6 +9,7 @@ publish shows the contest and its entry count.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import signal
 import time
 from collections.abc import Iterator
@@ -16,11 +17,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from shared.auth import Role
 from tests.conftest import POSTGRES_URL, _require_postgres
 from tests.support import samples
 from tests.support.client import Api, sign_in, upload_file
 from tests.support.flows import contest_body, eventually
 from tests.support.infra import drop_schema, new_schema
+from tests.support.keys import sign_token
 from tests.support.smtp import SmtpSink
 from tests.support.stack import DatabaseChoice, Stack
 
@@ -203,3 +206,103 @@ def test_every_service_answers_for_operators(stack, service: str) -> None:  # ty
     assert 'route="/readyz",status="200"' in metrics
     home = httpx.get(url + "/")
     assert home.status_code == 200 and 'lang="vi"' in home.text
+
+
+def test_bad_uploads_are_refused_by_content_and_lose_nothing(stack, infra) -> None:  # type: ignore[no-untyped-def]
+    """Uploads are judged by their bytes; each refusal says why in Vietnamese; what was already
+    verified stays; another contestant cannot see or touch the entry."""
+    stack, _ = stack
+    subs = stack.url("submissions")
+    organizer = Api(subs, sign_in(subs, "bantochuc@demo.lantoa.vn"))
+    contestant = Api(subs, sign_in(subs, "tacgia@demo.lantoa.vn"))
+    contest_id = organizer.post("/api/contests", contest_body("UP26")).json()["contest_id"]
+    assert organizer.post(f"/api/contests/{contest_id}/publish", {}).status_code == 200
+
+    entry_id = contestant.post(
+        "/api/entries", {"contest_id": contest_id, "category_code": "BC", "title": "Bài có tệp lỗi"}
+    ).json()["entry_id"]
+    good = upload_file(contestant, entry_id, "bai.pdf", samples.pdf())
+    assert good["body"]["status"] == "verified"
+
+    disguised = upload_file(contestant, entry_id, "anh-dep.pdf", samples.windows_executable())
+    assert disguised["status"] == 422
+    assert disguised["body"]["detail"]["message"].startswith("Không nhận ra loại tệp")
+
+    # Declared one hash, uploaded other bytes of the same size.
+    content = samples.pdf("ban goc")
+    declared = contestant.post(
+        f"/api/entries/{entry_id}/files",
+        {
+            "file_name": "bai-2.pdf",
+            "size_bytes": len(content),
+            "sha256": hashlib.sha256(b"x" * 9).hexdigest(),
+        },
+    ).json()
+    assert httpx.put(declared["upload_url"], content=content).status_code == 200
+    corrupted = contestant.post(f"/api/entries/{entry_id}/files/{declared['file_id']}/complete")
+    assert corrupted.status_code == 422
+    assert "SHA-256 không khớp" in corrupted.json()["detail"]["message"]
+
+    too_big = contestant.post(
+        f"/api/entries/{entry_id}/files",
+        {"file_name": "video.mp4", "size_bytes": 50_000_000, "sha256": "0" * 64},
+    )
+    assert too_big.status_code == 413 and "Tệp quá lớn" in too_big.json()["detail"]
+
+    not_sent = contestant.post(
+        f"/api/entries/{entry_id}/files",
+        {"file_name": "b.pdf", "size_bytes": 10, "sha256": "1" * 64},
+    ).json()
+    early = contestant.post(f"/api/entries/{entry_id}/files/{not_sent['file_id']}/complete")
+    assert early.status_code == 409 and "Chưa nhận được tệp" in early.json()["detail"]
+
+    invalid = contestant.post(f"/api/entries/{entry_id}/files", {"file_name": "", "size_bytes": -1})
+    assert invalid.status_code == 422 and invalid.json()["detail"].startswith(
+        "Dữ liệu gửi lên không hợp lệ"
+    )
+
+    # Nothing already stored was lost: the verified file is still there, in storage too.
+    files = {
+        f["original_name"]: f for f in contestant.get(f"/api/entries/{entry_id}").json()["files"]
+    }
+    assert files["bai.pdf"]["status"] == "verified"
+    assert (
+        files["anh-dep.pdf"]["status"] == "rejected" and files["bai-2.pdf"]["status"] == "rejected"
+    )
+    problems = contestant.post(f"/api/entries/{entry_id}/submit").json()["detail"]["problems"]
+    assert problems == ["Còn tệp chưa tải lên xong hoặc chưa được kiểm tra."]
+
+    # Another person's entry answers exactly like a missing one.
+    other = Api(subs, sign_in(subs, "thuky@demo.lantoa.vn"))
+    assert other.get(f"/api/entries/{entry_id}").status_code == 403  # not a contestant at all
+    token = sign_token(infra.private_key, roles=[Role.CONTESTANT], subject="someone-else")
+    stranger = Api(subs, token)
+    assert stranger.get(f"/api/entries/{entry_id}").status_code == 404
+    assert stranger.post(f"/api/entries/{entry_id}/submit").status_code == 404
+    assert Api(subs).get("/api/entries").status_code == 401
+    bad = Api(subs, "not-a-token").get("/api/entries")
+    assert (
+        bad.status_code == 401 and bad.json()["detail"] == "Bạn cần đăng nhập. / Sign-in required."
+    )
+
+
+def test_sign_in_does_not_tell_which_part_was_wrong(stack) -> None:  # type: ignore[no-untyped-def]
+    stack, _ = stack
+    url = stack.url("submissions") + "/api/auth/token"
+    wrong_password = httpx.post(
+        url, json={"email": "tacgia@demo.lantoa.vn", "password": "sai-mat-khau"}
+    )
+    unknown = httpx.post(url, json={"email": "khong-co@demo.lantoa.vn", "password": "sai-mat-khau"})
+    assert wrong_password.status_code == unknown.status_code == 401
+    assert (
+        wrong_password.json()
+        == unknown.json()
+        == {"detail": "Email hoặc mật khẩu không đúng. / Wrong e-mail or password."}
+    )
+    token = httpx.post(url, json={"email": " TacGia@Demo.LanToa.vn ", "password": "LanToa@2026"})
+    assert token.status_code == 200 and token.cookies.get("lantoa_token")
+    me = httpx.get(
+        stack.url("submissions") + "/api/me",
+        headers={"Authorization": "Bearer " + token.json()["access_token"]},
+    )
+    assert me.json()["roles"] == ["contestant"]

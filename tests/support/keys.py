@@ -47,7 +47,7 @@ def sign_token(
         "sub": subject,
         "email": email,
         "name": "Test",
-        "roles": [r.value for r in roles],
+        "roles": [getattr(r, "value", r) for r in roles],
         "iat": now,
         "exp": now + ttl,
         "iss": issuer,
