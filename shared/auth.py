@@ -25,9 +25,6 @@ class Role(StrEnum):
     OPERATOR = "operator"
 
 
-STAFF_ROLES = frozenset({Role.JUROR, Role.SECRETARIAT, Role.ORGANIZER})
-
-
 @dataclass(frozen=True)
 class Principal:
     account_id: str

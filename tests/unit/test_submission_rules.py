@@ -15,19 +15,12 @@ from shared.contracts.submissions import CategoryRules, MediaKind, Phase, PhaseK
 from tests.support import samples
 
 
-def _docx() -> bytes:
+def _office(part: str) -> bytes:
+    """An Office Open XML container whose main part is ``part`` (word/..., xl/...)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
-
-
-def _xlsx() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr(part, "<document/>")
     return buffer.getvalue()
 
 
@@ -35,7 +28,7 @@ def _xlsx() -> bytes:
     ("content", "kind", "media_type"),
     [
         (samples.pdf(), MediaKind.TEXT, "application/pdf"),
-        (_docx(), MediaKind.TEXT, DOCX),
+        (_office("word/document.xml"), MediaKind.TEXT, DOCX),
         ("Bài viết về người tốt, việc tốt.\n".encode(), MediaKind.TEXT, "text/plain"),
         (samples.png(), MediaKind.IMAGE, "image/png"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + b"\x00" * 40, MediaKind.IMAGE, "image/jpeg"),
@@ -74,7 +67,7 @@ def test_media_is_recognised_by_its_bytes(content: bytes, kind: MediaKind, media
     [
         samples.windows_executable(),
         samples.html_page(),
-        _xlsx(),
+        _office("xl/workbook.xml"),
         b"",
         b"\x00\x01\x02\x03binary junk\x00",
         b"\xc3\x28 invalid utf-8",

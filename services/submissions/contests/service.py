@@ -8,14 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.contracts.base import utc_now
 from shared.contracts.submissions import (
-    Category as CategoryContract,
-)
-from shared.contracts.submissions import (
+    AwardTier,
     CategoryRules,
     ContestPublished,
     ContestPublishedPayload,
     Eligibility,
     Phase,
+)
+from shared.contracts.submissions import (
+    Category as CategoryContract,
 )
 from shared.errors import ApiError
 from shared.messaging.outbox import Outbox
@@ -76,7 +77,7 @@ def published_event(contest: Contest, reason: str | None) -> ContestPublished:
                     code=c.code,
                     name=c.name,
                     rules=CategoryRules.model_validate(c.rules),
-                    award_tiers=tuple(c.award_tiers),  # type: ignore[arg-type]
+                    award_tiers=tuple(AwardTier.model_validate(t) for t in c.award_tiers),
                 )
                 for c in contest.categories
             ),
@@ -123,7 +124,7 @@ def contest_out(contest: Contest) -> ContestOut:
                 code=c.code,
                 name=c.name,
                 rules=CategoryRules.model_validate(c.rules),
-                award_tiers=c.award_tiers,  # type: ignore[arg-type]
+                award_tiers=[AwardTier.model_validate(t) for t in c.award_tiers],
             )
             for c in contest.categories
         ],
