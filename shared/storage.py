@@ -9,12 +9,14 @@ calls private; they are used here only, behind methods with a contract test.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -166,23 +168,48 @@ class ObjectStorage:
 
     async def sha256(self, key: str) -> tuple[str, int]:
         """Hash an object by streaming it; returns (hex digest, bytes read)."""
+        return await self._stream(key, None)
 
-        def digest() -> tuple[str, int]:
+    async def list_keys(self, prefix: str) -> list[str]:
+        """Keys of the stored objects under a prefix (all pages)."""
+
+        def keys() -> list[str]:
+            found = self._client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            return [str(o.object_name) for o in found if o.object_name]
+
+        result: list[str] = await self._run(keys)
+        return result
+
+    async def download(self, key: str, target: Path) -> tuple[str, int]:
+        """Stream an object into a local file, hashing it on the way: (SHA-256 hex, bytes)."""
+        return await self._stream(key, target)
+
+    async def _stream(self, key: str, target: Path | None) -> tuple[str, int]:
+        def read() -> tuple[str, int]:
             hasher = hashlib.sha256()
             total = 0
             response = self._client.get_object(self.bucket, key)
             try:
-                for block in response.stream(READ_CHUNK):
-                    hasher.update(block)
-                    total += len(block)
+                with target.open("wb") if target else contextlib.nullcontext() as out:
+                    for block in response.stream(READ_CHUNK):
+                        hasher.update(block)
+                        if out is not None:
+                            out.write(block)
+                        total += len(block)
             finally:
                 response.close()
                 response.release_conn()
             return hasher.hexdigest(), total
 
         with _not_found_as(key):
-            result: tuple[str, int] = await self._run(digest)
+            result: tuple[str, int] = await self._run(read)
         return result
+
+    async def upload(self, key: str, source: Path, content_type: str) -> None:
+        """Store a local file (multipart for large ones, by the SDK)."""
+        await self._run(
+            self._client.fput_object, self.bucket, key, str(source), content_type=content_type
+        )
 
     async def copy(self, source_key: str, target_key: str) -> None:
         await self._run(

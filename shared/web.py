@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from html import escape
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -88,6 +89,7 @@ def build_app(runtime: ServiceRuntime, routers: Sequence[APIRouter] = ()) -> Fas
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.middleware("http")(_same_site_only)
     app.middleware("http")(_observe(runtime))
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ApiError, _api_error)
@@ -118,6 +120,26 @@ color:#1d2430;line-height:1.5}}a{{color:#8a1c1c}}</style></head>
         return HTMLResponse(page)
 
     return home
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CROSS_SITE = (
+    "Yêu cầu bị từ chối vì không được gửi từ trang của Lan Toả. "
+    "/ Refused: the request did not come from this site."
+)
+
+
+async def _same_site_only(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """A change made with the sign-in cookie must come from a page of this same site: the
+    browser's Origin (or Referer) names the host it came from. Bearer tokens are not sent by
+    browsers on their own, so requests without the cookie are not at risk."""
+    if request.method in UNSAFE_METHODS and TOKEN_COOKIE in request.cookies:
+        source = request.headers.get("origin") or request.headers.get("referer") or ""
+        if not source or urlsplit(source).netloc != request.headers.get("host"):
+            return JSONResponse({"detail": CROSS_SITE}, status_code=403)
+    return await call_next(request)
 
 
 def _observe(

@@ -134,6 +134,7 @@ class Up:
             "LANTOA_S3_SECRET_KEY": credentials["secret_key"],
             "LANTOA_AUTH_PUBLIC_KEY_FILE": str(public),
             "LANTOA_SUBMISSIONS_AUTH_PRIVATE_KEY_FILE": str(private),
+            "LANTOA_SUBMISSIONS_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['submissions']}",
             "LANTOA_NOTIFY_SMTP_PORT": str(self.ports.smtp),
             "LANTOA_NOTIFY_PORTAL_URL": f"http://127.0.0.1:{self.ports.services['submissions']}",
         }

@@ -10,10 +10,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.bus.consumer import Subscription
 from shared.contracts.base import Event, new_event_id, utc_now
-from shared.contracts.submissions import EntrySubmitted
+from shared.contracts.submissions import (
+    AccountEmailRequested,
+    EntryScreened,
+    EntrySubmitted,
+    EntryWithdrawn,
+)
 from shared.db import notify_commit
 
-from .domain.formatting import local_datetime
+from .domain.messages import (
+    Message,
+    account_message,
+    receipt_message,
+    screening_message,
+    withdrawal_message,
+)
 from .domain.templates import render
 from .models import Delivery
 from .settings import NotifySettings
@@ -64,26 +75,53 @@ async def enqueue(session: AsyncSession, delivery: Delivery) -> None:
     notify_commit(session)  # wakes the dispatcher
 
 
-def subscriptions(settings: NotifySettings) -> list[Subscription[Any]]:
-    async def entry_receipt(event: EntrySubmitted, session: AsyncSession) -> None:
-        """Send the submitter a receipt with the entry code."""
-        p = event.payload
+class NotifyHandlers:
+    """One handler per event type, each queuing one e-mail to the person concerned."""
+
+    def __init__(self, settings: NotifySettings) -> None:
+        self.settings = settings
+
+    async def _email(
+        self,
+        event: Event,  # type: ignore[type-arg]
+        message: Message,
+        session: AsyncSession,
+    ) -> None:
         delivery = delivery_for(
             event,
-            recipient=p.submitter.email,
-            language=p.submitter.language,
-            template="entry_receipt",
-            context={
-                "name": p.submitter.display_name,
-                "code": p.code,
-                "title": p.title,
-                "category": p.category_name,
-                "submitted_at": local_datetime(p.submitted_at),
-                "files": len(p.files),
-                "portal_url": settings.portal_url,
-            },
-            bounce_domain=settings.bounce_domain,
+            recipient=message.recipient,
+            language=message.language,
+            template=message.template,
+            context=message.context,
+            bounce_domain=self.settings.bounce_domain,
         )
         await enqueue(session, delivery)
 
-    return [Subscription(EntrySubmitted, "notify-entry-receipts", entry_receipt)]
+    async def entry_receipt(self, event: EntrySubmitted, session: AsyncSession) -> None:
+        """Send the submitter a receipt with the entry code."""
+        message = receipt_message(event.payload, self.settings.portal_url)
+        await self._email(event, message, session)
+
+    async def account_email(self, event: AccountEmailRequested, session: AsyncSession) -> None:
+        """Send a single-use link: verify an address, reset a password, accept an invitation."""
+        await self._email(event, account_message(event.payload), session)
+
+    async def entry_screened(self, event: EntryScreened, session: AsyncSession) -> None:
+        """Tell the submitter the secretariat's decision, with its reason."""
+        message = screening_message(event.payload, self.settings.portal_url)
+        await self._email(event, message, session)
+
+    async def entry_withdrawn(self, event: EntryWithdrawn, session: AsyncSession) -> None:
+        """Confirm a withdrawal, so a withdrawal the contestant did not make is noticed."""
+        message = withdrawal_message(event.payload, self.settings.portal_url)
+        await self._email(event, message, session)
+
+
+def subscriptions(settings: NotifySettings) -> list[Subscription[Any]]:
+    handlers = NotifyHandlers(settings)
+    return [
+        Subscription(EntrySubmitted, "notify-entry-receipts", handlers.entry_receipt),
+        Subscription(AccountEmailRequested, "notify-account-emails", handlers.account_email),
+        Subscription(EntryScreened, "notify-screening-decisions", handlers.entry_screened),
+        Subscription(EntryWithdrawn, "notify-withdrawals", handlers.entry_withdrawn),
+    ]

@@ -6,41 +6,78 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
-from shared.contracts.submissions import ContestPublished, EntrySubmitted, MediaVerified
+from shared.contracts.submissions import (
+    AccountEmailRequested,
+    ContestPublished,
+    EntryScreened,
+    EntrySubmitted,
+    EntryWithdrawn,
+    MediaVerified,
+    UploadCompleted,
+)
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.web import build_app
 
 from .accounts.routes import router as accounts_router
+from .accounts.session import install_session_renewal
 from .accounts.tokens import TokenIssuer
 from .contests.routes import router as contests_router
 from .entries.routes import router as entries_router
 from .models import Base
 from .pages import router as pages_router
+from .screening.routes import router as screening_router
 from .settings import SubmissionsSettings, get_settings
+from .uploads.routes import router as uploads_router
+from .uploads.sweeper import UploadSweeper
+from .verification.verifier import Verifier
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+HERE = Path(__file__).parent
+MIGRATIONS = HERE / "migrations"
 
 
 def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    verifier = Verifier(settings.verify_scratch_dir)
     definition = ServiceDefinition(
         settings=settings,
         metadata=Base.metadata,
         migrations=MIGRATIONS,
         title="Lan Toả — nhận bài dự thi (submissions)",
-        description="Cuộc thi, tài khoản, bài dự thi, tải tệp và kiểm tra. "
-        "Contests, accounts, entries, uploads and verification.",
-        emits=(ContestPublished, EntrySubmitted, MediaVerified),
+        description="Cuộc thi, tài khoản, bài dự thi, tải tệp, kiểm tra và sơ duyệt. "
+        "Contests, accounts, entries, uploads, verification and screening.",
+        emits=(
+            ContestPublished,
+            EntrySubmitted,
+            EntryWithdrawn,
+            UploadCompleted,
+            MediaVerified,
+            EntryScreened,
+            AccountEmailRequested,
+        ),
+        subscriptions=[verifier.subscription()],
+        workers=[UploadSweeper],
     )
+    runtime = ServiceRuntime(definition)
+    verifier.bind(runtime)
     app = build_app(
-        ServiceRuntime(definition),
-        [accounts_router, contests_router, entries_router, pages_router],
+        runtime,
+        [
+            accounts_router,
+            contests_router,
+            entries_router,
+            uploads_router,
+            screening_router,
+            pages_router,
+        ],
     )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.token_issuer = TokenIssuer(
         settings.auth_private_key_file,
         issuer=settings.auth_issuer,
         audience=settings.auth_audience,
         ttl=timedelta(minutes=settings.token_ttl_minutes),
     )
+    install_session_renewal(app, runtime, timedelta(hours=settings.session_hours))
     return app

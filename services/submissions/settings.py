@@ -9,10 +9,25 @@ class SubmissionsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="LANTOA_SUBMISSIONS_", extra="ignore")
 
     http_port: int = Field(default=8001, ge=1, le=65535)
+    # The address people open; links in e-mails (verification, reset, invitation) start with it.
+    public_url: str = "http://127.0.0.1:8001"
     # Only this service holds the private key: it is the one that signs sign-in tokens.
     auth_private_key_file: FilePath
     token_ttl_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # A session cookie is renewed while the person keeps working, up to this long.
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
     upload_url_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    # Multipart uploads still unfinished after this long are aborted and their parts removed.
+    upload_abandon_hours: float = Field(default=24.0, gt=0)
+    upload_sweep_seconds: float = Field(default=600.0, gt=0)
+    # Where the verifier keeps a file while it measures it (the default temporary directory).
+    verify_scratch_dir: str | None = None
+    link_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
+    reset_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    invitation_ttl_days: int = Field(default=7, ge=1, le=60)
+    # Failed sign-ins allowed per e-mail and per client address in one window.
+    sign_in_max_failures: int = Field(default=5, ge=1, le=1000)
+    sign_in_window_seconds: int = Field(default=900, ge=10, le=24 * 3600)
 
 
 def get_settings() -> SubmissionsSettings:

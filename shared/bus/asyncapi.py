@@ -36,7 +36,7 @@ def asyncapi_specification(definition: ServiceDefinition) -> Any:
             durable=sub.durable,
             pull_sub=PullSub(settings.consumer_batch_size),
             title=sub.durable,
-            description=sub.description or (sub.handler.__doc__ or "").strip(),
+            description=sub.description or ((sub.handler or sub.prepare).__doc__ or "").strip(),
         )(_typed_stub(sub.event_type, sub.durable))
     return AsyncAPI(
         broker,

@@ -8,6 +8,10 @@ A batch is first tried in one transaction; if any handler fails, the batch is ro
 each message is retried in a transaction of its own, so one bad message costs only itself.
 Failed messages are NAKed with a growing delay; on the last attempt they go to the dead-letter
 subject with the reason and are acknowledged, so a poison message never stops the consumer.
+
+Slow work (reading a multi-gigabyte object) must not hold a transaction open, so a subscription
+may instead give ``prepare``: it runs outside any transaction, one message at a time, with the
+message kept alive, and returns what to apply in the short transaction that records the inbox.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ log = get_logger("lantoa.consumer")
 
 E = TypeVar("E", bound=Event)  # type: ignore[type-arg]
 Handler = Callable[[E, AsyncSession], Awaitable[None]]
+Apply = Callable[[AsyncSession], Awaitable[None]]
 
 DLQ_REASON = "Lantoa-Dlq-Reason"
 DLQ_SUBJECT = "Lantoa-Dlq-Subject"
@@ -51,8 +56,14 @@ class Subscription(Generic[E]):
 
     event_type: type[E]
     durable: str
-    handler: Handler[E]
+    handler: Handler[E] | None = None
     description: str = ""
+    prepare: Callable[[E], Awaitable[Apply]] | None = None
+    batch_size: int | None = None  # fetched at once; small for slow, prepared work
+
+    def __post_init__(self) -> None:
+        if (self.handler is None) == (self.prepare is None):
+            raise ValueError(f"{self.durable}: give either a handler or a prepare step")
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,7 @@ class EventConsumer(Generic[E]):
         self.inbox = inbox
         self.metrics = metrics
         self.retry = retry
-        self.batch_size = batch_size
+        self.batch_size = subscription.batch_size or batch_size
         self.fetch_timeout = fetch_timeout
         self.stream = stream_for_subject(subscription.event_type.SUBJECT).name
         self._stopping = False
@@ -155,6 +166,10 @@ class EventConsumer(Generic[E]):
             event = await self._parse(msg)
             if event is not None:
                 parsed.append((msg, event))
+        if self.sub.prepare is not None:
+            for msg, event in parsed:
+                await self._handle_prepared(msg, event, self.sub.prepare)
+            return
         failed: _BatchFailed | None = None
         while parsed:
             try:
@@ -211,14 +226,14 @@ class EventConsumer(Generic[E]):
             raise _BatchFailed(index, error) from error
         return outcomes
 
-    async def _handle_alone(self, msg: Msg, event: E) -> None:
+    async def _handle_alone(self, msg: Msg, event: E, handler: Handler[E] | None = None) -> None:
         while True:
             try:
                 async with self.db.transaction() as session:
                     if await self._already_processed(session, [event.event_id]):
                         outcome = "duplicate"
                     else:
-                        await self._call(event, session)
+                        await self._call(event, session, handler)
                         await self._record(session, [event])
                         outcome = "ok"
                 break
@@ -229,6 +244,33 @@ class EventConsumer(Generic[E]):
                 return
         self.metrics.messages.labels(self.sub.durable, self.subject, outcome).inc()
         await msg.ack()
+
+    async def _handle_prepared(
+        self, msg: Msg, event: E, prepare: Callable[[E], Awaitable[Apply]]
+    ) -> None:
+        keep_alive = asyncio.create_task(self._keep_alive(msg))
+        started = time.perf_counter()
+        try:
+            with correlation_scope(event.correlation_id, event_id=event.event_id):
+                apply = await prepare(event)
+        except Exception as error:
+            await self._failed(msg, event, error)
+            return
+        finally:
+            keep_alive.cancel()
+            await asyncio.gather(keep_alive, return_exceptions=True)
+        self._latency.observe(time.perf_counter() - started)
+
+        async def apply_and_record(event: E, session: AsyncSession) -> None:
+            await apply(session)
+
+        await self._handle_alone(msg, event, apply_and_record)
+
+    async def _keep_alive(self, msg: Msg) -> None:
+        """Tell the server the message is still being worked on, so it is not redelivered."""
+        while True:
+            await asyncio.sleep(max(self.retry.ack_wait_seconds / 3, 0.5))
+            await _quietly(msg.in_progress())
 
     async def _held_while_database_down(self, messages: list[Msg]) -> bool:
         """If the database (not the handler) is what failed, keep the messages in hand, without
@@ -254,11 +296,15 @@ class EventConsumer(Generic[E]):
             return False
         return True
 
-    async def _call(self, event: E, session: AsyncSession) -> None:
+    async def _call(
+        self, event: E, session: AsyncSession, handler: Handler[E] | None = None
+    ) -> None:
+        handler = handler or self.sub.handler
+        assert handler is not None
         started = time.perf_counter()
         with correlation_scope(event.correlation_id, event_id=event.event_id):
             try:
-                await self.sub.handler(event, session)
+                await handler(event, session)
             finally:
                 elapsed = time.perf_counter() - started
                 self._latency.observe(elapsed)

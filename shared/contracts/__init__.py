@@ -3,12 +3,24 @@
 from .base import Event, Payload, new_event_id, subject_service, utc_now
 from .notify import NotificationFailed, NotificationSent
 from .streams import DEAD_LETTER_STREAM, StreamSpec, dead_letter_subject, service_stream
-from .submissions import ContestPublished, EntrySubmitted, MediaVerified
+from .submissions import (
+    AccountEmailRequested,
+    ContestPublished,
+    EntryScreened,
+    EntrySubmitted,
+    EntryWithdrawn,
+    MediaVerified,
+    UploadCompleted,
+)
 
 ALL_EVENTS: tuple[type[Event], ...] = (  # type: ignore[type-arg]
     ContestPublished,
     EntrySubmitted,
     MediaVerified,
+    UploadCompleted,
+    EntryWithdrawn,
+    EntryScreened,
+    AccountEmailRequested,
     NotificationSent,
     NotificationFailed,
 )
@@ -19,14 +31,18 @@ __all__ = [
     "ALL_EVENTS",
     "DEAD_LETTER_STREAM",
     "EVENTS_BY_SUBJECT",
+    "AccountEmailRequested",
     "ContestPublished",
+    "EntryScreened",
     "EntrySubmitted",
+    "EntryWithdrawn",
     "Event",
     "MediaVerified",
     "NotificationFailed",
     "NotificationSent",
     "Payload",
     "StreamSpec",
+    "UploadCompleted",
     "dead_letter_subject",
     "new_event_id",
     "service_stream",

@@ -45,10 +45,10 @@ class CategoryRules(Payload):
     allowed_kinds: tuple[MediaKind, ...]
     max_files: int = Field(ge=1)
     max_file_bytes: int = Field(ge=1)
-    max_duration_seconds: int | None = None
-    max_words: int | None = None
-    max_series_parts: int = 1
-    min_images: int | None = None
+    max_duration_seconds: int | None = Field(default=None, ge=1)  # per audio/video file
+    max_words: int | None = Field(default=None, ge=1)  # per text file (one series part)
+    max_series_parts: int = Field(default=1, ge=1)
+    min_images: int | None = Field(default=None, ge=1)  # a photo series needs at least this
 
 
 class Category(Payload):
@@ -61,10 +61,15 @@ class Category(Payload):
 
 class Eligibility(Payload):
     entries_per_author: int = Field(ge=1)
+    # Language codes (ISO 639): vi, and e.g. tyz (Tày), nut (Nùng), ium (Dao).
     languages: tuple[str, ...] = ("vi",)
+    # Works in these languages must come with a Vietnamese translation attached.
+    translation_required: tuple[str, ...] = ("tyz", "nut", "ium")
     published_from: date | None = None
     published_until: date | None = None
     unpublished_allowed: bool = True
+    # People who may not enter beyond the contest's own staff accounts (committee members...).
+    excluded_emails: tuple[str, ...] = ()
 
 
 class ContestPublishedPayload(Payload):
@@ -79,6 +84,8 @@ class ContestPublishedPayload(Payload):
     categories: tuple[Category, ...]
     eligibility: Eligibility
     prize_budget_vnd: int = Field(ge=0)
+    rules_html: str = ""  # Thể lệ, sanitised rich text
+    rules_pdf_key: str | None = None  # the signed rules as a PDF, in object storage
     change_reason: str | None = None
 
 
@@ -136,3 +143,110 @@ class MediaVerified(Event[MediaVerifiedPayload]):
     """An uploaded object passed verification and left quarantine."""
 
     SUBJECT = "lantoa.submissions.media_verified.v1"
+
+
+class UploadCompletedPayload(Payload):
+    entry_id: str
+    file_id: str
+    object_key: str  # in the quarantine prefix
+    declared_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size_bytes: int = Field(ge=1)
+
+
+class UploadCompleted(Event[UploadCompletedPayload]):
+    """All parts of an upload are stored; the verifier takes it from here."""
+
+    SUBJECT = "lantoa.submissions.upload_completed.v1"
+    DESCRIPTION = "Consumed by submissions' own verifier, which scales on its own."
+
+
+class EntryWithdrawnPayload(Payload):
+    entry_id: str
+    code: str
+    category_id: str
+    title: str
+    withdrawn_at: datetime
+    submitter: Submitter
+
+
+class EntryWithdrawn(Event[EntryWithdrawnPayload]):
+    """The contestant withdrew a submitted entry before the deadline."""
+
+    SUBJECT = "lantoa.submissions.entry_withdrawn.v1"
+
+
+class ScreeningDecision(StrEnum):
+    ACCEPTED = "accepted"
+    REVISION_REQUESTED = "revision_requested"
+    REJECTED = "rejected"
+
+
+class Exemplar(Payload):
+    """The person or collective a work is about (not its author)."""
+
+    name: str
+    collective: bool = False
+    locality: str = ""
+    field: str = ""
+
+
+class AnonymisedEntry(Payload):
+    """What a juror may know of an entry in a blind round: no author, no contact, no file
+    names; object keys are opaque and the files were stripped of identifying metadata."""
+
+    code: str
+    category_id: str
+    category_code: str
+    category_name: str
+    title: str
+    language: str
+    synopsis: str
+    series_parts: int = Field(ge=1)
+    exemplars: tuple[Exemplar, ...] = ()
+    files: tuple[SubmittedFile, ...]
+    # A byline is part of the work (e.g. a signed reportage): jurors will see it.
+    cannot_anonymise: bool = False
+
+
+class EntryScreenedPayload(Payload):
+    entry_id: str
+    code: str
+    category_id: str
+    version: int = Field(ge=1)
+    decision: ScreeningDecision
+    reason: str | None = None
+    decided_at: datetime
+    # Only when accepted: the entry as blind judging sees it.
+    entry: AnonymisedEntry | None = None
+    # For notify only, to tell the contestant; judging never stores it.
+    submitter: Submitter
+
+
+class EntryScreened(Event[EntryScreenedPayload]):
+    """The secretariat decided on a submitted entry: accepted, revision requested, rejected."""
+
+    SUBJECT = "lantoa.submissions.entry_screened.v1"
+
+
+class AccountEmailPurpose(StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+    STAFF_INVITATION = "staff_invitation"
+
+
+class AccountEmailRequestedPayload(Payload):
+    account_id: str
+    purpose: AccountEmailPurpose
+    email: str
+    display_name: str
+    language: str = "vi"
+    link: str  # absolute, single use
+    expires_at: datetime
+    roles: tuple[str, ...] = ()  # for an invitation: what the person is invited as
+
+
+class AccountEmailRequested(Event[AccountEmailRequestedPayload]):
+    """Send a person a single-use link: verify the e-mail, reset the password, accept an
+    invitation."""
+
+    SUBJECT = "lantoa.submissions.account_email_requested.v1"

@@ -16,6 +16,7 @@ import pytest
 
 from deploy.local.processes import free_port
 from tests.support.client import Api, sign_in
+from tests.support.flows import entry_body
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -120,11 +121,7 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
         contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
         draft = contestant.post(
             "/api/entries",
-            {
-                "contest_id": contests[0]["contest_id"],
-                "category_code": "AN",
-                "title": "Chợ phiên Đồng Đăng",
-            },
+            entry_body(contests[0]["contest_id"], "Chợ phiên Đồng Đăng", category="AN"),
         )
         assert draft.status_code == 201, draft.text
     finally:

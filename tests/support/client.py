@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from services.submissions.seed import DEMO_PASSWORD
+from tests.support.uploader import UploadResult, upload
 
 
 @dataclass
@@ -47,19 +48,12 @@ def sign_in(submissions_url: str, email: str, password: str = DEMO_PASSWORD) -> 
     return str(response.json()["access_token"])
 
 
-def upload_file(api: Api, entry_id: str, name: str, content: bytes) -> dict[str, Any]:
-    """Declare a file, PUT its bytes straight to storage with the presigned URL, then verify."""
-    declared = api.post(
-        f"/api/entries/{entry_id}/files",
-        {
-            "file_name": name,
-            "size_bytes": len(content),
-            "sha256": hashlib.sha256(content).hexdigest(),
-        },
-    )
-    assert declared.status_code == 201, declared.text
-    upload = declared.json()
-    put = httpx.put(upload["upload_url"], content=content, timeout=60)
-    assert put.status_code == 200, put.text
-    done = api.post(f"/api/entries/{entry_id}/files/{upload['file_id']}/complete")
-    return {"upload": upload, "status": done.status_code, "body": done.json()}
+def upload_file(api: Api, entry_id: str, name: str, content: bytes, **options: Any) -> UploadResult:
+    """The whole upload protocol (see tests.support.uploader), from synchronous code."""
+
+    async def run() -> UploadResult:
+        headers = {"Authorization": f"Bearer {api.token}"} if api.token else {}
+        async with httpx.AsyncClient(base_url=api.base, headers=headers, timeout=60) as client:
+            return await upload(client, entry_id, name, content, **options)
+
+    return asyncio.run(run())

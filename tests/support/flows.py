@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -36,15 +37,63 @@ def contest_body(
                 "rules": {
                     "allowed_kinds": ["text", "image"],
                     "max_files": 3,
-                    "max_file_bytes": 10_000_000,
+                    "max_file_bytes": 50_000_000,
                 },
                 "award_tiers": [
                     {"code": "A", "name": "Giải A", "quota": 1, "prize_vnd": 10_000_000}
                 ],
-            }
+            },
+            {
+                "code": "TH",
+                "name": "Truyền hình",
+                "rules": {
+                    "allowed_kinds": ["video"],
+                    "max_files": 3,
+                    "max_file_bytes": 4 * 1024**3,
+                    "max_duration_seconds": 15 * 60,
+                    "max_series_parts": 3,
+                },
+            },
+            {
+                "code": "AN",
+                "name": "Ảnh",
+                "rules": {
+                    "allowed_kinds": ["image"],
+                    "max_files": 10,
+                    "max_file_bytes": 10_000_000,
+                    "min_images": 3,
+                },
+            },
         ],
-        "eligibility": {"entries_per_author": 3},
+        "eligibility": {"entries_per_author": 3, "languages": ["vi", "tyz"]},
         "prize_budget_vnd": 10_000_000,
+    }
+
+
+def author(
+    email: str = "tacgia@demo.lantoa.vn", name: str = "Nguyễn Thị Tác Giả"
+) -> dict[str, str]:
+    return {
+        "full_name": name,
+        "pen_name": "Hoa Mai",
+        "organisation": "Báo Lạng Sơn",
+        "phone": "0912 345 678",
+        "email": email,
+    }
+
+
+def entry_body(
+    contest_id: str, title: str, category: str = "BC", authors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    return {
+        "contest_id": contest_id,
+        "category_code": category,
+        "title": title,
+        "district": "Thành phố Lạng Sơn",
+        "synopsis": "Chuyện về người tốt việc tốt ở cơ sở.",
+        "authors": authors or [author()],
+        "exemplars": [{"name": "Ông Hoàng Văn Páo", "locality": "Xã Mẫu Sơn", "field": "Y tế"}],
+        "consent_republication": True,
     }
 
 
@@ -59,15 +108,15 @@ def published_contest(submissions: str, code: str) -> str:
 
 
 def draft_with_file(contestant: Api, contest_id: str, title: str) -> str:
-    entry = contestant.post(
-        "/api/entries", {"contest_id": contest_id, "category_code": "BC", "title": title}
-    )
+    # Each draft has its own author, so that the entries-per-author rule never interferes.
+    writer = author(f"tacgia-{uuid.uuid4().hex[:8]}@demo.lantoa.vn")
+    entry = contestant.post("/api/entries", entry_body(contest_id, title, authors=[writer]))
     assert entry.status_code == 201, entry.text
     entry_id: str = entry.json()["entry_id"]
     result = upload_file(
         contestant, entry_id, "bai.pdf", samples.pdf(title.encode("ascii", "ignore").decode())
     )
-    assert result["status"] == 200, result["body"]
+    assert result.status == "verified", result
     return entry_id
 
 

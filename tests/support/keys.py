@@ -38,6 +38,7 @@ def sign_token(
     roles: list[Role],
     subject: str = "test-account",
     email: str = "test@example.org",
+    name: str = "Test",
     ttl: timedelta = timedelta(minutes=15),
     issuer: str = "lantoa",
     audience: str = "lantoa",
@@ -46,7 +47,7 @@ def sign_token(
     claims = {
         "sub": subject,
         "email": email,
-        "name": "Test",
+        "name": name,
         "roles": [getattr(r, "value", r) for r in roles],
         "iat": now,
         "exp": now + ttl,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from pathlib import Path
 
 
 def pdf(text: str = "Nguoi tot viec tot") -> bytes:
@@ -60,3 +61,39 @@ def windows_executable() -> bytes:
 
 def html_page() -> bytes:
     return b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
+
+
+def pad_mp4(path: Path, total_bytes: int) -> Path:
+    """Grow an MP4 to ``total_bytes`` with a trailing 'free' box, which players skip: a small
+    real video that still needs several upload parts."""
+    missing = total_bytes - path.stat().st_size
+    if missing < 16:
+        return path
+    with path.open("ab") as handle:
+        handle.write(struct.pack(">I", missing) + b"free")
+        remaining = missing - 8
+        block = b"\0" * (1 << 20)
+        while remaining > 0:
+            handle.write(block[: min(remaining, len(block))])
+            remaining -= len(block)
+    return path
+
+
+def text_article(words: int) -> bytes:
+    """A plain-text article of exactly ``words`` Vietnamese words."""
+    sentence = [
+        "Người",
+        "tốt",
+        "việc",
+        "tốt",
+        "ở",
+        "Lạng",
+        "Sơn",
+        "lan",
+        "toả",
+        "khắp",
+        "bản",
+        "làng",
+    ]
+    chosen = [sentence[i % len(sentence)] for i in range(words)]
+    return (" ".join(chosen) + "\n").encode()

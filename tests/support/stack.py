@@ -60,6 +60,7 @@ class Stack:
         env[prefix + "SHUTDOWN_GRACE_SECONDS"] = "10"
         if name == "submissions":
             env[prefix + "AUTH_PRIVATE_KEY_FILE"] = str(self.infra.private_key)
+            env[prefix + "PUBLIC_URL"] = self.url("submissions")
         if name == "notify":
             env[prefix + "SMTP_PORT"] = str(self.smtp_port or 1)
             env[prefix + "DISPATCH_POLL_SECONDS"] = "0.5"

@@ -8,5 +8,9 @@ from zoneinfo import ZoneInfo
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def local_datetime(value: datetime) -> str:
-    return value.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
+def local_datetime(value: datetime, language: str = "vi") -> str:
+    """Vietnam's local time; English readers are told which clock it is (they may be abroad)."""
+    local = value.astimezone(VIETNAM)
+    if language == "en":
+        return local.strftime("%d/%m/%Y %H:%M (Vietnam time)")
+    return local.strftime("%H:%M ngày %d/%m/%Y")

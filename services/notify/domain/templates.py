@@ -27,8 +27,13 @@ class RenderedMessage:
     language: str
 
 
+def supported_language(language: str) -> str:
+    """The language a message is written in: the reader's if we have it, else Vietnamese."""
+    return language if language in LANGUAGES else "vi"
+
+
 def render(template: str, language: str, context: dict[str, Any]) -> RenderedMessage:
-    lang = language if language in LANGUAGES else "vi"
+    lang = supported_language(language)
     base = f"email/{template}.{lang}"
     subject = _env.get_template(f"{base}.subject.txt").render(context).strip()
     if "\n" in subject or "\r" in subject:

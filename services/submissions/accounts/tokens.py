@@ -1,9 +1,13 @@
-"""Signing access tokens (Ed25519). Every service verifies them with the public key alone."""
+"""Signing access tokens (Ed25519). Every service verifies them with the public key alone.
+
+Tokens are short-lived; a person who keeps working is given a fresh one (see session.py) until
+``auth_time`` — when they last typed their password — is older than the session allows."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import jwt
 
@@ -20,7 +24,7 @@ class TokenIssuer:
         self.audience = audience
         self.ttl = ttl
 
-    def issue(self, account: Account) -> str:
+    def issue(self, account: Account, auth_time: datetime | None = None) -> str:
         now = utc_now()
         claims = {
             "sub": account.account_id,
@@ -30,7 +34,23 @@ class TokenIssuer:
             "lang": account.language,
             "iat": now,
             "exp": now + self.ttl,
+            "auth_time": int((auth_time or now).timestamp()),
             "iss": self.issuer,
             "aud": self.audience,
         }
         return jwt.encode(claims, self._key, algorithm=ALGORITHM)
+
+    def claims_of(self, token: str, public_key: bytes) -> dict[str, Any] | None:
+        """The claims of a token we signed, even if it has just expired; None if forged."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                public_key,
+                algorithms=[ALGORITHM],
+                issuer=self.issuer,
+                audience=self.audience,
+                options={"verify_exp": False, "require": ["exp", "sub", "auth_time"]},
+            )
+        except jwt.PyJWTError:
+            return None
+        return claims

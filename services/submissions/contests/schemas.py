@@ -26,12 +26,26 @@ class ContestIn(BaseModel):
     categories: list[CategoryIn] = Field(min_length=1)
     eligibility: Eligibility
     prize_budget_vnd: int = Field(ge=0)
+    rules_html: str = Field(default="", max_length=200_000, description="Thể lệ (rich text)")
 
     @model_validator(mode="after")
     def _consistent(self) -> ContestIn:
         codes = [c.code for c in self.categories]
         if len(set(codes)) != len(codes):
             raise ValueError("Mã thể loại bị trùng. / Category codes must be unique.")
+        for category in self.categories:
+            awarded = sum(t.quota * t.prize_vnd for t in category.award_tiers)
+            if awarded > self.prize_budget_vnd:
+                raise ValueError(
+                    f"Giải của thể loại {category.code} vượt tổng kinh phí giải thưởng. "
+                    "/ Awards exceed the prize budget."
+                )
+        total = sum(t.quota * t.prize_vnd for c in self.categories for t in c.award_tiers)
+        if total > self.prize_budget_vnd:
+            raise ValueError(
+                "Tổng tiền các giải vượt tổng kinh phí giải thưởng. "
+                "/ The awards exceed the prize budget."
+            )
         for phase in self.phases:
             if phase.ends_at <= phase.starts_at:
                 raise ValueError(
@@ -43,6 +57,18 @@ class ContestIn(BaseModel):
 
 class PublishIn(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class ContestChangeIn(BaseModel):
+    contest: ContestIn
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class ChangeOut(BaseModel):
+    version: int
+    reason: str | None
+    changed_by: str
+    changed_at: datetime
 
 
 class CategoryOut(BaseModel):
@@ -65,3 +91,5 @@ class ContestOut(BaseModel):
     categories: list[CategoryOut]
     eligibility: Eligibility
     prize_budget_vnd: int
+    rules_html: str
+    rules_pdf_url: str | None

@@ -42,6 +42,9 @@ _BY_EXTENSION: dict[str, tuple[MediaKind, str]] = {
 }
 
 
+_AUDIO_BRANDS = (b"M4A ", b"M4B ", b"F4A ", b"F4B ", b"M4P ")
+
+
 @dataclass(frozen=True)
 class DetectedMedia:
     kind: MediaKind
@@ -56,6 +59,8 @@ def detect_media(head: bytes) -> DetectedMedia | None:
         return _office_document(head)
     if head.startswith(b"OggS"):
         return _ogg(head)
+    if head[4:8] == b"ftyp" and head[8:12] in _AUDIO_BRANDS:
+        return DetectedMedia(MediaKind.AUDIO, "audio/mp4")  # MP4 holding sound only (.m4a)
     try:
         candidates = puremagic.magic_string(head)
     except puremagic.PureError:
@@ -89,11 +94,13 @@ def _ogg(head: bytes) -> DetectedMedia | None:
 def _plain_text(head: bytes) -> DetectedMedia | None:
     if b"\x00" in head:
         return None
-    sample = head[:-4] if len(head) == HEAD_BYTES else head  # do not cut a character in two
     try:
-        text = sample.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # The head may end inside a character; anything earlier is a real decoding error.
+        if len(head) < HEAD_BYTES or error.start < len(head) - 3:
+            return None
+        text = head[: error.start].decode("utf-8")
     if text.lstrip()[:1] == "<":
         return None  # markup is not a plain-text article
     return DetectedMedia(MediaKind.TEXT, "text/plain")

@@ -2,39 +2,71 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, HttpUrl
+
+from ..domain.text import multi_line, single_line
+
+Line = Annotated[str, AfterValidator(single_line)]
+Paragraphs = Annotated[str, AfterValidator(multi_line)]
 
 
-class EntryIn(BaseModel):
+class AuthorIn(BaseModel):
+    full_name: Line = Field(min_length=2, max_length=200)
+    pen_name: Line = Field(default="", max_length=200)
+    organisation: Line = Field(default="", max_length=300)
+    phone: str = Field(default="", pattern=r"^(\+?[0-9][0-9 .-]{7,18})?$")
+    email: EmailStr
+
+
+class ExemplarIn(BaseModel):
+    name: Line = Field(min_length=2, max_length=300)
+    collective: bool = False
+    locality: Line = Field(default="", max_length=200)
+    field: Line = Field(default="", max_length=200)
+
+
+class PublicationIn(BaseModel):
+    outlet: Line = Field(min_length=2, max_length=300)
+    published_on: date
+    url: HttpUrl | None = None
+
+
+class EntryFields(BaseModel):
+    title: Line = Field(min_length=2, max_length=500)
+    language: str = Field(default="vi", pattern=r"^[a-z]{2,8}$")
+    district: Line = Field(default="", max_length=100)
+    synopsis: Paragraphs = Field(default="", max_length=5000)
+    series_parts: int = Field(default=1, ge=1, le=50)
+    authors: list[AuthorIn] = Field(min_length=1, max_length=10)
+    exemplars: list[ExemplarIn] = Field(default=[], max_length=20)
+    publication: PublicationIn | None = None
+    consent_republication: bool = False
+
+
+class EntryIn(EntryFields):
     contest_id: str
     category_code: str = Field(pattern=r"^[A-Z]{2,4}$")
-    title: str = Field(min_length=1, max_length=500)
-    language: str = Field(default="vi", pattern=r"^[a-z]{2,8}$")
-
-
-class FileIn(BaseModel):
-    file_name: str = Field(min_length=1, max_length=255)
-    size_bytes: int = Field(gt=0)
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-
-
-class UploadOut(BaseModel):
-    file_id: str
-    upload_url: str
-    method: str = "PUT"
-    expires_at: datetime
 
 
 class FileOut(BaseModel):
     file_id: str
     original_name: str
+    role: str
+    series_part: int | None
     size_bytes: int
     status: str
     kind: str | None
     media_type: str | None
+    facts: dict[str, Any] | None
     rejection: str | None
+
+
+class ProblemOut(BaseModel):
+    code: str
+    message: str
 
 
 class EntryOut(BaseModel):
@@ -44,7 +76,17 @@ class EntryOut(BaseModel):
     code: str | None
     title: str
     language: str
+    district: str
+    synopsis: str
+    series_parts: int
+    authors: list[AuthorIn]
+    exemplars: list[ExemplarIn]
+    publication: PublicationIn | None
+    consent_republication: bool
     status: str
     version: int
     submitted_at: datetime | None
+    withdrawn_at: datetime | None
     files: list[FileOut]
+    # What still stands between this entry and its (re-)submission.
+    problems: list[ProblemOut] = []

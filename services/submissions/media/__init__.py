@@ -1,0 +1,1 @@
+"""Inspecting uploaded media: measuring it (probe) and stripping what names its author (scrub)."""

@@ -1,0 +1,1 @@
+"""Secretariat screening: the queue, the entry as submitted, decisions."""

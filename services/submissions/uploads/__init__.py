@@ -1,0 +1,1 @@
+"""Direct-to-storage multipart uploads of entry files."""

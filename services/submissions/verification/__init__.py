@@ -1,0 +1,1 @@
+"""The upload verifier: a bus consumer of UploadCompleted, scaling on its own."""
