@@ -39,7 +39,7 @@ MIGRATIONS = HERE / "migrations"
 
 def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    verifier = Verifier(settings.verify_scratch_dir)
+    verifier = Verifier(settings.verify_scratch_dir, settings.verify_time_limit_seconds)
     definition = ServiceDefinition(
         settings=settings,
         metadata=Base.metadata,
@@ -56,8 +56,8 @@ def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
             EntryScreened,
             AccountEmailRequested,
         ),
-        subscriptions=[verifier.subscription()],
-        workers=[UploadSweeper],
+        subscriptions=[verifier.subscription()] if settings.run_verifier else [],
+        workers=[UploadSweeper, lambda _: verifier],
     )
     runtime = ServiceRuntime(definition)
     verifier.bind(runtime)

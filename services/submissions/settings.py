@@ -20,8 +20,13 @@ class SubmissionsSettings(ServiceSettings):
     # Multipart uploads still unfinished after this long are aborted and their parts removed.
     upload_abandon_hours: float = Field(default=24.0, gt=0)
     upload_sweep_seconds: float = Field(default=600.0, gt=0)
+    # Run the upload verifier (a durable consumer) in this process; a deployment may run it in
+    # processes of its own instead, so that checking large media scales apart from web requests.
+    run_verifier: bool = True
     # Where the verifier keeps a file while it measures it (the default temporary directory).
     verify_scratch_dir: str | None = None
+    # A file whose measuring takes longer is refused (a hostile or broken file).
+    verify_time_limit_seconds: float = Field(default=900.0, gt=0)
     link_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
     reset_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)
     invitation_ttl_days: int = Field(default=7, ge=1, le=60)

@@ -249,3 +249,21 @@ async def test_sweeper_aborts_abandoned_uploads(submissions: Submissions, words:
         file = await session.get(EntryFile, left.file_id)
         assert file is not None and file.status == "cancelled" and file.rejection
     assert key
+
+
+async def test_measuring_that_takes_too_long_is_stopped_and_the_next_file_is_fine(
+    submissions: Submissions,
+) -> None:
+    from services.submissions.verification.verifier import TIMED_OUT, Verifier
+
+    verifier = next(w for w in submissions.runtime.workers if isinstance(w, Verifier))
+    contest_id = await submissions.contest("UP7")
+    contestant = await submissions.person(Role.CONTESTANT, "tacgia@up7.vn")
+    entry_id = await _draft(contestant, contest_id)
+    verifier.time_limit = 0.01  # no file can be measured this fast
+    slow = await upload(contestant, entry_id, "a.txt", samples.text_article(50))
+    assert slow.status == "rejected"
+    assert slow.file["rejection"] == TIMED_OUT
+    verifier.time_limit = 120
+    fine = await upload(contestant, entry_id, "b.txt", samples.text_article(60))
+    assert fine.status == "verified", fine.file

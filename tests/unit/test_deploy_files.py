@@ -629,3 +629,27 @@ def test_k8s_nats_is_a_jetstream_cluster_of_three(k8s: list[dict[str, Any]]) -> 
                 spec["template"]["metadata"]["labels"].items()
             )
             assert address.port in [p["port"] for p in client["spec"]["ports"]]
+
+
+def test_k8s_runs_the_upload_verifier_apart_from_the_web_pods(
+    k8s: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_maps = {c["metadata"]["name"]: c.get("data", {}) for c in find(k8s, "ConfigMap")}
+
+    def settings_of(deployment_name: str) -> tuple[Any, dict[str, Any]]:
+        [deployment] = find(k8s, "Deployment", deployment_name)
+        pod = deployment["spec"]["template"]["spec"]
+        [container] = pod["containers"]
+        assert runs_module(command_tokens(container.get("command")), "services.submissions")
+        env = container_env(container, config_maps)
+        assert unknown_settings("submissions", list(env)) == []
+        return load_settings_from("submissions", env, tmp_path, monkeypatch), pod
+
+    web, _ = settings_of("submissions")
+    verifier, pod = settings_of("submissions-verifier")
+    assert (web.run_verifier, verifier.run_verifier) == (False, True)
+    [container] = pod["containers"]
+    mounts = {m["mountPath"]: m["name"] for m in container["volumeMounts"]}
+    volumes = {v["name"]: v for v in pod["volumes"]}
+    scratch = volumes[mounts[verifier.verify_scratch_dir]]
+    assert "emptyDir" in scratch and scratch["emptyDir"]["sizeLimit"]

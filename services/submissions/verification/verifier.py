@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,12 +34,56 @@ from .measure import Expected, Verdict, inspect_upload
 log = get_logger("lantoa.verifier")
 
 
-class Verifier:
-    """Bound to the runtime once it exists (the subscription is declared before)."""
+TIMED_OUT = (
+    "Không kiểm tra xong tệp trong thời gian cho phép: tệp có thể bị hỏng hoặc có cấu trúc bất "
+    "thường. Hãy xuất lại tệp rồi tải lên lại."
+)
 
-    def __init__(self, scratch_dir: str | None) -> None:
+
+class Verifier:
+    """Bound to the runtime once it exists (the subscription is declared before).
+
+    Measuring runs in a child process: it is CPU work that must not slow the web requests of
+    this process, and a file built to make a parser loop forever is stopped by the time limit
+    (the child is killed, a fresh one takes the next file)."""
+
+    def __init__(self, scratch_dir: str | None, time_limit_seconds: float) -> None:
         self.scratch_dir = scratch_dir
+        self.time_limit = time_limit_seconds
         self._runtime: ServiceRuntime | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        """Nothing to start: the measuring process is created on first use."""
+
+    async def stop(self, grace_seconds: float) -> None:
+        self._discard_pool(wait=True)
+
+    def _discard_pool(self, *, wait: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not wait:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+    async def _measure(
+        self, local: Path, digest: str, size: int, expected: Expected, work: Path
+    ) -> Verdict:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        job = loop.run_in_executor(self._pool, inspect_upload, local, digest, size, expected, work)
+        try:
+            return await asyncio.wait_for(job, self.time_limit)
+        except TimeoutError:
+            log.warning("measuring took too long; process replaced", limit=self.time_limit)
+            self._discard_pool(wait=False)
+            return Verdict(problem=TIMED_OUT)
+        except BrokenProcessPool:
+            self._discard_pool(wait=False)
+            raise
 
     def bind(self, runtime: ServiceRuntime) -> None:
         self._runtime = runtime
@@ -79,9 +126,7 @@ class Verifier:
                 digest, size = await runtime.storage.download(p.object_key, local)
             except ObjectNotFound:
                 return _rejected(p.file_id, "Không còn thấy tệp đã tải lên: hãy tải lên lại.")
-            verdict = await asyncio.to_thread(
-                inspect_upload, local, digest, size, expected, Path(work)
-            )
+            verdict = await self._measure(local, digest, size, expected, Path(work))
             if verdict.problem is not None:
                 await runtime.storage.delete(p.object_key)
                 log.info("upload rejected", file_id=p.file_id, reason=verdict.problem)
