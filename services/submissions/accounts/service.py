@@ -38,6 +38,8 @@ LINK_PATHS = {
     AccountEmailPurpose.RESET_PASSWORD: "/account/reset",
     AccountEmailPurpose.STAFF_INVITATION: "/account/invitation",
 }
+LINKS_PER_WINDOW = 3
+LINKS_WINDOW = timedelta(hours=1)
 BAD_LINK = (
     "Đường dẫn không hợp lệ, đã dùng hoặc đã hết hạn. Hãy yêu cầu gửi lại. "
     "/ This link is invalid, used or expired."
@@ -111,9 +113,21 @@ async def send_link(
     account: Account,
     purpose: AccountEmailPurpose,
 ) -> None:
-    """Issue a single-use link and have notify e-mail it."""
-    token = secrets.token_urlsafe(32)
+    """Issue a single-use link and have notify e-mail it — at most a few an hour per account
+    and purpose, so nobody can flood a mailbox through the public forms."""
     now = utc_now()
+    recent = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AccountToken)
+        .where(
+            AccountToken.account_id == account.account_id,
+            AccountToken.purpose == purpose.value,
+            AccountToken.created_at > now - LINKS_WINDOW,
+        )
+    )
+    if (recent or 0) >= LINKS_PER_WINDOW:
+        return
+    token = secrets.token_urlsafe(32)
     expires_at = now + links.ttl(purpose)
     session.add(
         AccountToken(
