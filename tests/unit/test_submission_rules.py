@@ -16,17 +16,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.submissions.domain.codes import entry_code
-from services.submissions.domain.media import DOCX, detect_media
-from services.submissions.domain.submission import (
+from services.submissions.domain.formatting import (
     LANGUAGE_NAMES,
-    AuthorFacts,
-    EntryFacts,
-    FileFacts,
-    Problem,
     format_date,
     format_duration,
     format_local,
     format_size,
+)
+from services.submissions.domain.media import DOCX, detect_media
+from services.submissions.domain.submission import (
+    AuthorFacts,
+    EntryFacts,
+    FileFacts,
+    Problem,
     submission_problems,
     submission_window,
 )

@@ -13,7 +13,7 @@ from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
-from services.submissions.domain.submission import KIND_NAMES, LANGUAGE_NAMES
+from services.submissions.domain.formatting import KIND_NAMES, LANGUAGE_NAMES
 from services.submissions.pages.i18n import choose_language, pick, translator
 
 SERVICE = Path(__file__).resolve().parents[2] / "services" / "submissions"

@@ -6,30 +6,24 @@ them against the contest's rules. Every message is Vietnamese first, then " / " 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from shared.contracts.submissions import CategoryRules, Eligibility, MediaKind, Phase, PhaseKind
 
-VIETNAM_TZ = "Asia/Ho_Chi_Minh"
-
-LANGUAGE_NAMES: dict[str, str] = {
-    "vi": "tiếng Việt",
-    "tyz": "tiếng Tày",
-    "nut": "tiếng Nùng",
-    "ium": "tiếng Dao",
-}
-_LANGUAGE_NAMES_EN = {"vi": "Vietnamese", "tyz": "Tày", "nut": "Nùng", "ium": "Dao"}
-
-KIND_NAMES: dict[MediaKind, str] = {
-    MediaKind.TEXT: "văn bản",
-    MediaKind.AUDIO: "âm thanh",
-    MediaKind.VIDEO: "video",
-    MediaKind.IMAGE: "ảnh",
-}
+from .formatting import (
+    KIND_NAMES,
+    LANGUAGE_NAMES,
+    LANGUAGE_NAMES_EN,
+    duration_en,
+    format_date,
+    format_duration,
+    format_local,
+    format_size,
+    grouped,
+    whole_seconds,
+)
 
 # English for the usual exclusion labels; any other label is repeated as given.
 _RULES_EXCLUSION = "thuộc diện không được dự thi theo thể lệ"
@@ -81,59 +75,8 @@ class EntryFacts:
     files: tuple[FileFacts, ...]
 
 
-# --- formatting, reused by pages -------------------------------------------------------------
-
-
-def format_local(dt: datetime, tz: str = VIETNAM_TZ) -> str:
-    """``HH:MM dd/mm/yyyy`` in the contest's time zone."""
-    if dt.tzinfo is None:
-        raise ValueError("a naive datetime has no place in time; pass an aware one")
-    return dt.astimezone(ZoneInfo(tz)).strftime("%H:%M %d/%m/%Y")
-
-
-def format_date(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
-def _whole_seconds(seconds: float) -> int:
-    """Durations are judged and shown in whole seconds (half up): a 15:00 export that a
-    container reports as 900.02 s is 15 minutes, as the contestant's editor says."""
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"not a duration: {seconds!r}")
-    return math.floor(seconds + 0.5)
-
-
-def format_duration(seconds: float) -> str:
-    """``17 phút 05 giây``; ``15 phút`` on a whole minute; ``45 giây`` under a minute."""
-    minutes, secs = divmod(_whole_seconds(seconds), 60)
-    if minutes == 0:
-        return f"{secs} giây"
-    return f"{minutes} phút" if secs == 0 else f"{minutes} phút {secs:02d} giây"
-
-
-def _duration_en(seconds: float) -> str:
-    minutes, secs = divmod(_whole_seconds(seconds), 60)
-    if minutes == 0:
-        return f"{secs} s"
-    return f"{minutes} min" if secs == 0 else f"{minutes} min {secs:02d} s"
-
-
-def format_size(n: int, decimal: str = ",") -> str:
-    """``12,5 MiB`` (Vietnamese decimal comma by default)."""
-    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= scale:
-            number = f"{n / scale:.1f}".removesuffix(".0").replace(".", decimal)
-            return f"{number} {unit}"
-    return f"{n} byte"
-
-
-def _count(n: int, sep: str = ".") -> str:
-    """Thousands grouped the Vietnamese way (``3.500``) unless told otherwise."""
-    return f"{n:,}".replace(",", sep)
-
-
 def _language(code: str) -> tuple[str, str]:
-    return LANGUAGE_NAMES.get(code, f'ngôn ngữ "{code}"'), _LANGUAGE_NAMES_EN.get(code, code)
+    return LANGUAGE_NAMES.get(code, f'ngôn ngữ "{code}"'), LANGUAGE_NAMES_EN.get(code, code)
 
 
 def _problem(code: str, vi: str, en: str) -> Problem:
@@ -358,14 +301,14 @@ def _file(f: FileFacts, rules: CategoryRules, category: str) -> Iterator[Problem
         limit is not None
         and f.kind in (MediaKind.AUDIO, MediaKind.VIDEO)
         and f.duration_seconds is not None
-        and _whole_seconds(f.duration_seconds) > limit
+        and whole_seconds(f.duration_seconds) > limit
     ):
         yield _problem(
             "too_long",
             f'Tệp "{f.name}" dài {format_duration(f.duration_seconds)}, vượt giới hạn '
             f"{format_duration(limit)} của thể loại {category}.",
-            f'File "{f.name}" runs {_duration_en(f.duration_seconds)}, over the '
-            f"{_duration_en(limit)} limit of category {category}.",
+            f'File "{f.name}" runs {duration_en(f.duration_seconds)}, over the '
+            f"{duration_en(limit)} limit of category {category}.",
         )
     # Words unknown (e.g. a legacy .doc): the secretariat checks by hand, never block here.
     if (
@@ -376,10 +319,10 @@ def _file(f: FileFacts, rules: CategoryRules, category: str) -> Iterator[Problem
     ):
         yield _problem(
             "too_many_words",
-            f'Tệp "{f.name}" có {_count(f.words)} chữ, vượt giới hạn {_count(rules.max_words)} '
+            f'Tệp "{f.name}" có {grouped(f.words)} chữ, vượt giới hạn {grouped(rules.max_words)} '
             f"chữ của thể loại {category}.",
-            f'File "{f.name}" has {_count(f.words, ",")} words, over the '
-            f"{_count(rules.max_words, ',')}-word limit of category {category}.",
+            f'File "{f.name}" has {grouped(f.words, ",")} words, over the '
+            f"{grouped(rules.max_words, ',')}-word limit of category {category}.",
         )
 
 

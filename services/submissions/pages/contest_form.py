@@ -14,7 +14,7 @@ from babel.numbers import format_decimal
 from shared.contracts.submissions import PhaseKind
 
 from ..contests.schemas import ContestIn
-from ..domain.submission import VIETNAM_TZ
+from ..domain.formatting import VIETNAM_TZ
 from .contest_fields import (
     CATEGORY_TEXT,
     KINDS,

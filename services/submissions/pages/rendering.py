@@ -24,7 +24,7 @@ from shared.contracts.submissions import MediaKind
 from shared.errors import ApiError
 from shared.web import current_principal, get_runtime
 
-from ..domain.submission import (
+from ..domain.formatting import (
     KIND_NAMES,
     LANGUAGE_NAMES,
     VIETNAM_TZ,

@@ -19,7 +19,7 @@ from shared.errors import ApiError
 from shared.messaging.outbox import Outbox
 from shared.storage import ObjectStorage
 
-from ..domain.submission import format_size
+from ..domain.formatting import format_size
 from ..domain.uploads import PartPlan, StoredPart, clean_file_name, parts_problem, plan_parts
 from ..entries.access import contest_and_category, ensure_editable, own_entry, rules_of
 from ..models import EntryFile

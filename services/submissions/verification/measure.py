@@ -9,8 +9,8 @@ from typing import Any
 
 from shared.contracts.submissions import CategoryRules, MediaKind
 
+from ..domain.formatting import KIND_NAMES
 from ..domain.media import HEAD_BYTES, detect_media
-from ..domain.submission import KIND_NAMES
 from ..media.probe import UnreadableMedia, probe
 from ..media.scrub import scrub
 
