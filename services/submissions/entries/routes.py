@@ -11,10 +11,10 @@ from shared.web import Runtime
 from ..deps import Contestant
 from ..models import Category, Entry
 from .access import own_entry
+from .checks import entry_problems
 from .schemas import EntryFields, EntryIn, EntryOut
 from .service import (
     create_entry,
-    entry_problems,
     my_entries,
     submit_entry,
     update_entry,

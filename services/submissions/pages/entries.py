@@ -19,10 +19,10 @@ from shared.web import Runtime
 from ..contests.service import phases_of
 from ..domain.submission import submission_window
 from ..entries.access import contest_and_category, ensure_editable, own_entry, rules_of
+from ..entries.checks import entry_problems
 from ..entries.schemas import EntryFields, EntryIn
 from ..entries.service import (
     create_entry,
-    entry_problems,
     my_entries,
     submit_entry,
     update_entry,
