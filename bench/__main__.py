@@ -8,14 +8,20 @@ import json
 import sys
 from typing import Any
 
-from bench.pipeline import ALL_BENCHES, BenchOptions, run_all
+from bench import pipeline, uploads
+from bench.pipeline import BenchOptions, Emit
+from bench.uploads import UploadOptions
+
+ALL_BENCHES = pipeline.ALL_BENCHES + uploads.ALL_BENCHES
+MiB = 1 << 20
 
 
-def parse_args(argv: list[str] | None = None) -> BenchOptions:
+def parse_args(argv: list[str] | None = None) -> tuple[BenchOptions, UploadOptions]:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Outbox → JetStream → idempotent consumer, against raw nats-py on the "
-        "same nats-server. Prints one JSON line per benchmark on stdout.",
+        "same nats-server; contestant uploads against the submissions service. Prints one "
+        "JSON line per benchmark on stdout.",
     )
     parser.add_argument("--events", type=int, default=None, help="events per throughput run")
     parser.add_argument("--quick", action="store_true", help="a small, fast run (a smoke test)")
@@ -41,6 +47,32 @@ def parse_args(argv: list[str] | None = None) -> BenchOptions:
         metavar="NAME=VALUE",
         help="a ServiceSettings override for the pipeline, e.g. --set consumer_batch_size=256",
     )
+    parser.add_argument(
+        "--upload-mib",
+        type=int,
+        default=None,
+        help=f"{uploads.UPLOAD_1GIB}: file size in MiB (default 1024, 64 with --quick)",
+    )
+    parser.add_argument(
+        "--contestants",
+        type=int,
+        default=None,
+        help=f"{uploads.SUBMIT_500}: contestants (default 500, 50 with --quick)",
+    )
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=None,
+        help=f"{uploads.SUBMIT_500}: seconds over which the contestants start "
+        "(default 60, 6 with --quick)",
+    )
+    parser.add_argument(
+        "--poll-ms",
+        type=float,
+        default=uploads.BROWSER_POLL_SECONDS * 1000,
+        help=f"{uploads.SUBMIT_500}: how often a contestant looks for the verdict "
+        "(default 1500, as upload.js)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server logs)")
     args = parser.parse_args(argv)
 
@@ -59,21 +91,47 @@ def parse_args(argv: list[str] | None = None) -> BenchOptions:
     repeat = args.repeat if args.repeat is not None else (1 if args.quick else 2)
     if min(events, args.txn_size, repeat) < 1 or args.rate <= 0 or seconds <= 0:
         parser.error("--events, --txn-size, --repeat, --rate and --seconds must be positive")
-    return BenchOptions(
+    upload_mib = args.upload_mib if args.upload_mib is not None else (64 if args.quick else 1024)
+    contestants = args.contestants if args.contestants is not None else (50 if args.quick else 500)
+    spread = args.spread if args.spread is not None else (6.0 if args.quick else 60.0)
+    if min(upload_mib, contestants) < 1 or spread <= 0 or args.poll_ms <= 0:
+        parser.error("--upload-mib, --contestants, --spread and --poll-ms must be positive")
+    only = only or ALL_BENCHES
+    bench_options = BenchOptions(
         events=events,
         txn_size=args.txn_size,
         rate=args.rate,
         seconds=seconds,
-        only=only or ALL_BENCHES,
+        only=tuple(name for name in only if name in pipeline.ALL_BENCHES),
         overrides=overrides,
         repeat=repeat,
         quick=args.quick,
         keep=args.keep,
     )
+    upload_options = UploadOptions(
+        only=tuple(name for name in only if name in uploads.ALL_BENCHES),
+        upload_bytes=upload_mib * MiB,
+        contestants=contestants,
+        spread_seconds=spread,
+        repeat=repeat,
+        poll_seconds=args.poll_ms / 1000,
+        keep=args.keep,
+    )
+    return bench_options, upload_options
+
+
+async def run_all(options: BenchOptions, upload_options: UploadOptions, emit: Emit) -> int:
+    """The pipeline benches first (their own servers), then the upload benches (theirs)."""
+    status = 0
+    if options.only:
+        status |= await pipeline.run_all(options, emit)
+    if upload_options.only:
+        status |= await uploads.run_all(upload_options, emit)
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
-    options = parse_args(argv)
+    options, upload_options = parse_args(argv)
     # Only the JSON lines go to the real stdout: anything else that prints (logs, libraries)
     # lands on stderr.
     stdout = sys.stdout
@@ -83,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(line), file=stdout, flush=True)
 
     try:
-        return asyncio.run(run_all(options, emit))
+        return asyncio.run(run_all(options, upload_options, emit))
     finally:
         sys.stdout = stdout
 

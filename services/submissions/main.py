@@ -39,7 +39,11 @@ MIGRATIONS = HERE / "migrations"
 
 def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    verifier = Verifier(settings.verify_scratch_dir, settings.verify_time_limit_seconds)
+    verifier = Verifier(
+        settings.verify_scratch_dir,
+        settings.verify_time_limit_seconds,
+        settings.verify_concurrency,
+    )
     definition = ServiceDefinition(
         settings=settings,
         metadata=Base.metadata,

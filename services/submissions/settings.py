@@ -25,6 +25,8 @@ class SubmissionsSettings(ServiceSettings):
     run_verifier: bool = True
     # Where the verifier keeps a file while it measures it (the default temporary directory).
     verify_scratch_dir: str | None = None
+    # Files verified side by side by each process (each in a child process of its own).
+    verify_concurrency: int = Field(default=2, ge=1, le=32)
     # A file whose measuring takes longer is refused (a hostile or broken file).
     verify_time_limit_seconds: float = Field(default=900.0, gt=0)
     link_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)

@@ -59,7 +59,7 @@ class Subscription(Generic[E]):
     handler: Handler[E] | None = None
     description: str = ""
     prepare: Callable[[E], Awaitable[Apply]] | None = None
-    batch_size: int | None = None  # fetched at once; small for slow, prepared work
+    batch_size: int | None = None  # fetched at once; for prepared work, handled side by side
 
     def __post_init__(self) -> None:
         if (self.handler is None) == (self.prepare is None):
@@ -167,8 +167,10 @@ class EventConsumer(Generic[E]):
             if event is not None:
                 parsed.append((msg, event))
         if self.sub.prepare is not None:
-            for msg, event in parsed:
-                await self._handle_prepared(msg, event, self.sub.prepare)
+            # Prepared work is slow and independent: the batch in hand runs side by side
+            # (the subscription's batch size is its concurrency).
+            prepare = self.sub.prepare
+            await asyncio.gather(*(self._handle_prepared(m, e, prepare) for m, e in parsed))
             return
         failed: _BatchFailed | None = None
         while parsed:

@@ -47,9 +47,12 @@ class Verifier:
     this process, and a file built to make a parser loop forever is stopped by the time limit
     (the child is killed, a fresh one takes the next file)."""
 
-    def __init__(self, scratch_dir: str | None, time_limit_seconds: float) -> None:
+    def __init__(
+        self, scratch_dir: str | None, time_limit_seconds: float, concurrency: int = 1
+    ) -> None:
         self.scratch_dir = scratch_dir
         self.time_limit = time_limit_seconds
+        self.concurrency = concurrency
         self._runtime: ServiceRuntime | None = None
         self._pool: ProcessPoolExecutor | None = None
 
@@ -72,7 +75,9 @@ class Verifier:
         self, local: Path, digest: str, size: int, expected: Expected, work: Path
     ) -> Verdict:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.concurrency, mp_context=get_context("spawn")
+            )
         loop = asyncio.get_running_loop()
         job = loop.run_in_executor(self._pool, inspect_upload, local, digest, size, expected, work)
         try:
@@ -98,7 +103,7 @@ class Verifier:
             UploadCompleted,
             "submissions-verifier",
             prepare=self.prepare,
-            batch_size=1,
+            batch_size=self.concurrency,
             description="Checks each completed upload and moves it out of quarantine.",
         )
 

@@ -332,8 +332,11 @@ export class Upload extends EventTarget {
   }
 
   async #poll() {
+    // Small files are usually checked within a fraction of a second: ask soon, then less often.
+    let wait = Math.min(250, this.#pollMs);
     for (;;) {
-      await sleep(this.#pollMs, this.#abort.signal);
+      await sleep(wait, this.#abort.signal);
+      wait = Math.min(wait * 1.6, this.#pollMs);
       const file = await this.#listedFile();
       if (!file) throw new UploadError(MSG.gone, 404);
       if (file.status === "verified" || file.status === "rejected") return file;
