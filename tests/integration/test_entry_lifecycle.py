@@ -169,3 +169,14 @@ async def test_screening_decisions_are_logged_and_accepting_sends_an_anonymised_
     ):
         assert identifying not in blind
     assert screened[-1].payload.entry.files[0].object_key.startswith("media/")  # type: ignore[union-attr]
+
+    # Once the rounds begin, the author sees the accepted entry as being judged.
+    assert (await contestant.get(f"/api/entries/{entry_id}")).json()["stage"] == "accepted"
+    async with submissions.runtime.db.transaction() as session:
+        contest = await session.get(Contest, contest_id)
+        assert contest is not None
+        began = (utc_now() - timedelta(hours=1)).isoformat()
+        later = (utc_now() + timedelta(days=10)).isoformat()
+        round_one = {"kind": "preliminary_round", "starts_at": began, "ends_at": later}
+        contest.phases = [*contest.phases, round_one]
+    assert (await contestant.get(f"/api/entries/{entry_id}")).json()["stage"] == "in_judging"

@@ -547,3 +547,19 @@ def test_an_mp4_holding_only_sound_is_audio(tmp_path: Path) -> None:
     detected = detect_media(head)
     assert detected is not None
     assert (detected.kind.value, detected.media_type) == ("audio", "audio/mp4")
+
+
+def test_an_accepted_entry_is_in_judging_during_the_rounds_then_has_results() -> None:
+    from services.submissions.domain.submission import life_stage
+
+    day = timedelta(days=1)
+    start = datetime(2027, 2, 5, tzinfo=UTC)
+    phases = [
+        Phase(kind=PhaseKind.PRELIMINARY_ROUND, starts_at=start, ends_at=start + 10 * day),
+        Phase(kind=PhaseKind.RESULTS, starts_at=start + 30 * day, ends_at=start + 31 * day),
+    ]
+    assert life_stage("accepted", phases, start - day) == "accepted"
+    assert life_stage("accepted", phases, start) == "in_judging"
+    assert life_stage("accepted", phases, start + 30 * day) == "results"
+    assert life_stage("submitted", phases, start + 30 * day) == "submitted"
+    assert life_stage("rejected", phases, start + 30 * day) == "rejected"

@@ -86,6 +86,22 @@ def _problem(code: str, vi: str, en: str) -> Problem:
 # --- the rules -------------------------------------------------------------------------------
 
 
+_JUDGING = (PhaseKind.PRELIMINARY_ROUND, PhaseKind.FINAL_ROUND)
+
+
+def life_stage(status: str, phases: Sequence[Phase], now: datetime) -> str:
+    """Where an entry stands as its author sees it: past screening, an accepted entry is in
+    judging once the rounds begin, and has its results once they are announced."""
+    if status != "accepted":
+        return status
+    starts = {p.kind: p.starts_at for p in phases}
+    if PhaseKind.RESULTS in starts and now >= starts[PhaseKind.RESULTS]:
+        return "results"
+    if any(kind in starts and now >= starts[kind] for kind in _JUDGING):
+        return "in_judging"
+    return status
+
+
 def submission_window(phases: Sequence[Phase]) -> Phase | None:
     return next((p for p in phases if p.kind is PhaseKind.SUBMISSION), None)
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.contracts.base import utc_now
 from shared.web import Runtime
 
+from ..contests.service import phases_of
 from ..deps import Contestant
-from ..models import Category, Entry
-from .access import own_entry
+from ..domain.submission import life_stage
+from ..models import Entry
+from .access import contest_and_category, own_entry
 from .checks import entry_problems
 from .schemas import EntryFields, EntryIn, EntryOut
 from .service import (
@@ -26,11 +29,11 @@ router = APIRouter(prefix="/api/entries", tags=["entries"])
 
 
 async def _out(session: AsyncSession, entry: Entry, *, with_problems: bool = True) -> EntryOut:
-    category = await session.get(Category, entry.category_id)
-    assert category is not None
+    contest, category = await contest_and_category(session, entry)
     editable = entry.status in ("draft", "submitted", "revision_requested")
     problems = await entry_problems(session, entry) if with_problems and editable else []
-    return entry_out(entry, category.code, problems)
+    stage = life_stage(entry.status, phases_of(contest), utc_now())
+    return entry_out(entry, category.code, stage, problems)
 
 
 @router.post("", status_code=201, response_model=EntryOut)

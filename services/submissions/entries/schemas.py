@@ -84,6 +84,8 @@ class EntryOut(BaseModel):
     publication: PublicationIn | None
     consent_republication: bool
     status: str
+    # As the author sees it: an accepted entry is "in_judging" during the rounds, then "results".
+    stage: str
     version: int
     submitted_at: datetime | None
     withdrawn_at: datetime | None

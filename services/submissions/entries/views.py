@@ -26,7 +26,9 @@ def file_out(file: EntryFile) -> FileOut:
     )
 
 
-def entry_out(entry: Entry, category_code: str, problems: Sequence[Problem] = ()) -> EntryOut:
+def entry_out(
+    entry: Entry, category_code: str, stage: str, problems: Sequence[Problem] = ()
+) -> EntryOut:
     return EntryOut(
         entry_id=entry.entry_id,
         contest_id=entry.contest_id,
@@ -51,6 +53,7 @@ def entry_out(entry: Entry, category_code: str, problems: Sequence[Problem] = ()
         publication=PublicationIn.model_validate(entry.publication) if entry.publication else None,
         consent_republication=entry.consent_republication,
         status=entry.status,
+        stage=stage,
         version=entry.version,
         submitted_at=entry.submitted_at,
         withdrawn_at=entry.withdrawn_at,

@@ -12,12 +12,13 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal
+from shared.contracts.base import utc_now
 from shared.contracts.submissions import CategoryRules, Eligibility, MediaKind
 from shared.errors import ApiError
 from shared.web import Runtime
 
 from ..contests.service import phases_of
-from ..domain.submission import submission_window
+from ..domain.submission import life_stage, submission_window
 from ..entries.access import contest_and_category, ensure_editable, own_entry, rules_of
 from ..entries.checks import entry_problems
 from ..entries.schemas import EntryFields, EntryIn
@@ -112,6 +113,7 @@ async def _entry_page(
     changed = entry.submitted_at is None or entry.updated_at > entry.submitted_at
     context |= {
         "entry": entry,
+        "stage": life_stage(entry.status, phases_of(contest), utc_now()),
         "editable": editable,
         "problems": [p.message for p in await entry_problems(session, entry)] if editable else [],
         "failed": problems or [],
@@ -136,7 +138,16 @@ async def entries_page(request: Request, runtime: Runtime, who: ContestantPage) 
             c.category_id: c
             for c in await session.scalars(sa.select(Category).where(Category.category_id.in_(ids)))
         }
-    return render(request, "entries.html", {"entries": entries, "categories": categories})
+        contests = {
+            c.contest_id: phases_of(c)
+            for c in await session.scalars(
+                sa.select(Contest).where(Contest.contest_id.in_({e.contest_id for e in entries}))
+            )
+        }
+    now = utc_now()
+    stages = {e.entry_id: life_stage(e.status, contests[e.contest_id], now) for e in entries}
+    context = {"entries": entries, "categories": categories, "stages": stages}
+    return render(request, "entries.html", context)
 
 
 async def _contest_and_category(
@@ -276,5 +287,11 @@ async def receipt(
         contest, _ = await contest_and_category(session, entry)
         version = await session.get(EntryVersion, (entry.entry_id, entry.version))
         assert version is not None
-    context = {"entry": entry, "contest": contest, "s": version.snapshot, "at": version.created_at}
+    context = {
+        "entry": entry,
+        "stage": life_stage(entry.status, phases_of(contest), utc_now()),
+        "contest": contest,
+        "s": version.snapshot,
+        "at": version.created_at,
+    }
     return render(request, "receipt.html", context)

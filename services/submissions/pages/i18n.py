@@ -84,6 +84,8 @@ STATUS_LABELS = {
     "submitted": N_("Đã nộp"),
     "revision_requested": N_("Cần sửa lại"),
     "accepted": N_("Đã chấp nhận"),
+    "in_judging": N_("Đang chấm"),
+    "results": N_("Đã công bố kết quả"),
     "rejected": N_("Không được chấp nhận"),
     "withdrawn": N_("Đã rút"),
 }
