@@ -12,22 +12,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import inspect
 import json
 import logging
-import os
 import shutil
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,38 +31,38 @@ import httpx
 import nats
 from minio import Minio
 from minio.helpers import get_part_info
-from prometheus_client.parser import text_string_to_metric_families
 
-from bench.pipeline import Emit, cpu_seconds, percentile, r
-from services.submissions.accounts.service import create_account
-from shared.auth import Role
+from bench.pipeline import Emit, percentile, r
 from shared.contracts.streams import service_stream
 from shared.contracts.submissions import EntrySubmitted
-from shared.db import Database
 from shared.logs import configure_logging
 from tests.support import samples
-from tests.support.flows import author, contest_body, entry_body
-from tests.support.infra import Infra, start_nats, start_s3
-from tests.support.keys import sign_token, write_key_pair
 from tests.support.media_samples import mp4_video
-from tests.support.stack import Stack
 from tests.support.uploader import finish, upload, wait_for_verdict
+
+from .upload_stack import (
+    POOL,
+    MiB,
+    Person,
+    RssSampler,
+    UploadStack,
+    cpu_figures,
+    cpu_load,
+    expect,
+    service_figures,
+    service_load,
+)
 
 UPLOAD_1GIB = "upload_1gib"
 SUBMIT_500 = "submit_500"
 ALL_BENCHES = (UPLOAD_1GIB, SUBMIT_500)
 
-MiB = 1 << 20
 BROWSER_PARALLEL = 4  # upload.js: concurrency = 4
 # upload.js looks at the verdict after 250 ms, then 1.6 times later each time, up to pollMs.
 BROWSER_FIRST_POLL_SECONDS = 0.25
 BROWSER_POLL_GROWTH = 1.6
 BROWSER_POLL_SECONDS = 1.5
-# One service process on 2 cores answers one request at a time; more sockets would only move
-# the queue from this pool into the server.
-POOL = httpx.Limits(max_connections=16, max_keepalive_connections=16)
 VERDICT_TIMEOUT = 600.0
-VERIFIER = "submissions-verifier"
 
 log = logging.getLogger("bench.uploads")
 
@@ -80,250 +76,6 @@ class UploadOptions:
     repeat: int
     poll_seconds: float = BROWSER_POLL_SECONDS
     keep: bool = False
-
-
-@dataclass(frozen=True)
-class Person:
-    account_id: str
-    email: str
-    name: str
-
-
-def _expect(response: httpx.Response, status: int, what: str) -> None:
-    if response.status_code != status:
-        raise RuntimeError(f"{what}: HTTP {response.status_code} {response.text[:300]}")
-
-
-# --- the stack -------------------------------------------------------------------------------
-
-
-@dataclass
-class UploadStack:
-    """nats-server, SeaweedFS and the submissions service, with accounts and a live contest."""
-
-    base: Path
-    infra: Infra
-    stack: Stack
-    people: list[Person] = field(default_factory=list)  # [organizer, contestants...]
-    contest_id: str = ""
-
-    @classmethod
-    def start(cls, base: Path) -> UploadStack:
-        """Blocking, from the main thread: children die with the thread that started them."""
-        base.mkdir(parents=True, exist_ok=True)
-        nats_server = start_nats(base)
-        try:
-            s3 = start_s3(base)
-        except BaseException:
-            nats_server.stop()
-            raise
-        infra = Infra(nats_server, s3, *write_key_pair(base / "keys"), base)
-        self = cls(base, infra, Stack(infra, base))
-        try:
-            self.stack.start("submissions")
-            self.stack.wait_ready("submissions")
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def stop(self) -> None:
-        try:
-            self.stack.stop_all()
-        finally:
-            self.infra.s3.stop()
-            self.infra.nats.stop()
-
-    @property
-    def url(self) -> str:
-        return self.stack.url("submissions")
-
-    @property
-    def pid(self) -> int:
-        return self.stack.children["submissions"].pid
-
-    @property
-    def bucket(self) -> str:
-        return self.infra.env()["LANTOA_S3_BUCKET"]
-
-    async def add_people(self, contestants: int) -> None:
-        """An organizer and contestants, written into the service's database by its own code.
-        No passwords: nobody signs in, their tokens are signed here."""
-        db = Database(f"sqlite+aiosqlite:///{self.base / 'submissions.db'}")
-        tag = uuid.uuid4().hex[:6]
-        try:
-            async with db.transaction() as session:
-                for i in range(contestants + 1):
-                    email, name = f"tg{i:04d}-{tag}@bench.lantoa.vn", f"Tác Giả Số {i}"
-                    role = Role.CONTESTANT if i else Role.ORGANIZER
-                    account = await create_account(
-                        session, email=email, password=None, display_name=name, roles=[role]
-                    )
-                    self.people.append(Person(account.account_id, email, name))
-        finally:
-            await db.dispose()
-
-    def client(
-        self, who: Person, transport: httpx.AsyncBaseTransport | None = None
-    ) -> httpx.AsyncClient:
-        role = Role.ORGANIZER if who is self.people[0] else Role.CONTESTANT
-        token = sign_token(
-            self.infra.private_key,
-            roles=[role],
-            subject=who.account_id,
-            email=who.email,
-            name=who.name,
-            ttl=timedelta(hours=2),
-        )
-        headers = {"Authorization": f"Bearer {token}"}
-        return httpx.AsyncClient(
-            base_url=self.url, headers=headers, transport=transport, timeout=120
-        )
-
-    async def open_contest(self) -> None:
-        """A published contest: BC takes articles, TH takes videos up to 4 GiB."""
-        async with self.client(self.people[0]) as api:
-            created = await api.post(
-                "/api/contests", json=contest_body(f"B{uuid.uuid4().hex[:5].upper()}")
-            )
-            _expect(created, 201, "create the contest")
-            self.contest_id = created.json()["contest_id"]
-            published = await api.post(f"/api/contests/{self.contest_id}/publish", json={})
-            _expect(published, 200, "publish the contest")
-
-    async def new_entry(self, api: httpx.AsyncClient, category: str, who: Person) -> str:
-        authors = [author(who.email, who.name)]
-        body = entry_body(self.contest_id, f"Bài của {who.name}", category, authors)
-        created = await api.post("/api/entries", json=body)
-        _expect(created, 201, "create an entry")
-        return str(created.json()["entry_id"])
-
-
-# --- what the processes use ------------------------------------------------------------------
-
-
-def _descendants(pid: int) -> list[int]:
-    """The process and every process below it (the verifier measures in child processes)."""
-    found, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                queue.extend(int(child) for child in task.read_text().split())
-    return found
-
-
-def _proc_status_kib(pid: int) -> tuple[int, int]:
-    """(VmRSS, RssAnon) of a process and its children, in KiB."""
-    rss = anon = 0
-    for member in _descendants(pid):
-        with contextlib.suppress(OSError), open(f"/proc/{member}/status") as status:
-            for line in status:
-                name, _, value = line.partition(":")
-                if name == "VmRSS":
-                    rss += int(value.split()[0])
-                elif name == "RssAnon":
-                    anon += int(value.split()[0])
-    return rss, anon
-
-
-class RssSampler:
-    """A process's RSS (with its children) every 100 ms, on a thread (the event loop is busy
-    uploading)."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.before = self.peak = _proc_status_kib(pid)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.1):
-            rss, anon = _proc_status_kib(self.pid)
-            self.peak = (max(self.peak[0], rss), max(self.peak[1], anon))
-
-    def __enter__(self) -> RssSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def growth_mib(self, which: int = 0) -> float:
-        """Peak minus before: 0 for VmRSS, 1 for RssAnon (the heap, without mapped files)."""
-        return (self.peak[which] - self.before[which]) / 1024
-
-
-def _cpu_seconds_of(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _machine_busy_seconds() -> float:
-    with open("/proc/stat") as stat:
-        ticks = [int(x) for x in stat.readline().split()[1:]]
-    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # not idle/iowait
-
-
-def cpu_figures(s: UploadStack) -> dict[str, float]:
-    """CPU seconds so far: the service, nats-server + SeaweedFS, this process, the machine."""
-    infra = [c.pid for c in (s.infra.nats.child, s.infra.s3.child) if c is not None]
-    return {
-        "service": _cpu_seconds_of(s.pid),
-        "infra": sum(_cpu_seconds_of(pid) for pid in infra),
-        "client": cpu_seconds(),
-        "machine": _machine_busy_seconds(),
-    }
-
-
-def cpu_load(before: dict[str, float], after: dict[str, float], elapsed: float) -> dict[str, Any]:
-    """Cores used meanwhile; ``other_cpu_cores`` is load from outside the bench (noise)."""
-    cores = {k: (after[k] - before[k]) / elapsed for k in before}
-    ours = cores["service"] + cores["infra"] + cores["client"]
-    return {
-        "service_cpu_cores": r(cores["service"], 2),
-        "infra_cpu_cores": r(cores["infra"], 2),
-        "bench_client_cpu_cores": r(cores["client"], 2),
-        "other_cpu_cores": r(max(0.0, cores["machine"] - ours), 2),
-        "machine_cores": os.cpu_count(),
-    }
-
-
-async def service_figures(s: UploadStack) -> dict[str, float]:
-    """CPU times and, from the service's /metrics, the verifier's time and files and the outbox
-    lag: where the time of a busy minute went."""
-    async with httpx.AsyncClient(base_url=s.url, timeout=30) as client:
-        text = (await client.get("/metrics")).text
-    figures = {"verifier_s": 0.0, "verified": 0.0, "lag_s": 0.0, "lags": 0.0}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            name, labels = sample.name, sample.labels
-            if labels.get("consumer") == VERIFIER:
-                if name == "lantoa_handler_duration_seconds_sum":
-                    figures["verifier_s"] = sample.value
-                elif name == "lantoa_messages_total" and labels.get("outcome") == "ok":
-                    figures["verified"] += sample.value
-            elif name == "lantoa_outbox_lag_seconds_sum":
-                figures["lag_s"] = sample.value
-            elif name == "lantoa_outbox_lag_seconds_count":
-                figures["lags"] = sample.value
-    return {**figures, **cpu_figures(s)}
-
-
-def service_load(
-    before: dict[str, float], after: dict[str, float], elapsed: float
-) -> dict[str, Any]:
-    delta = {k: after[k] - before[k] for k in before}
-    cpu = ("service", "infra", "client", "machine")
-    return {
-        **cpu_load({k: before[k] for k in cpu}, {k: after[k] for k in cpu}, elapsed),
-        "verifier_ms_per_file": r(delta["verifier_s"] / max(delta["verified"], 1) * 1000),
-        "verifier_busy": r(delta["verifier_s"] / elapsed, 2),
-        "outbox_lag_mean_ms": r(delta["lag_s"] / max(delta["lags"], 1) * 1000),
-    }
 
 
 # --- upload_1gib -----------------------------------------------------------------------------
@@ -371,7 +123,7 @@ async def protocol_round(s: UploadStack, api: Any, storage: Any, path: Path) -> 
         raise RuntimeError(f"the verifier did not accept the video: {file}")
     # A draft's file can be removed, and its media object with it: storage stays small.
     removed = await api.delete(f"/api/entries/{entry_id}/uploads/{result.file_id}")
-    _expect(removed, 204, "remove the uploaded file")
+    expect(removed, 204, "remove the uploaded file")
     steps = {"parts": sent - started, "hash_wait": hashed - sent, "complete": accepted - hashed}
     return ProtocolRound(accepted - started, verified - accepted, steps, result.start_body, rss)
 
@@ -476,7 +228,7 @@ async def verdict(api: Any, entry_id: str, file_id: str, poll: float) -> dict[st
         await asyncio.sleep(wait)
         wait = min(wait * BROWSER_POLL_GROWTH, poll)
         answer = await api.get(f"/api/entries/{entry_id}")
-        _expect(answer, 200, "GET the entry")
+        expect(answer, 200, "GET the entry")
         for file in answer.json()["files"]:
             if file["file_id"] == file_id and file["status"] in ("verified", "rejected"):
                 return dict(file)
@@ -501,7 +253,7 @@ async def journey(
         before_submit = time.perf_counter()
         submitted = await api.post(f"/api/entries/{one.entry_id}/submit")
         done = time.perf_counter()
-        _expect(submitted, 200, "submit")
+        expect(submitted, 200, "submit")
         one.code = submitted.json()["code"]
         one.total_ms = (done - started) * 1000
         one.submit_ms = (done - before_submit) * 1000
@@ -572,7 +324,7 @@ async def bench_submit(s: UploadStack, options: UploadOptions) -> dict[str, Any]
 
     async def me(i: int) -> None:
         started = time.perf_counter()
-        _expect(await clients[i].get("/api/me"), 200, "GET /api/me")
+        expect(await clients[i].get("/api/me"), 200, "GET /api/me")
         me_ms.append((time.perf_counter() - started) * 1000)
 
     try:
