@@ -27,6 +27,8 @@ from av.video.stream import VideoStream
 from PIL import Image, ImageDraw, TiffImagePlugin
 from PIL.PngImagePlugin import PngInfo
 
+from tests.support.samples import pdf_file
+
 AUTHOR = "Nguyễn Văn A"
 
 
@@ -645,22 +647,7 @@ def pdf_with_text(
         info_entries += b" /Title " + _pdf_text_string(title)
     info = add(b"<< " + info_entries + b" >>")
 
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        catalog,
-        info,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_file(objects, root=catalog, info=info))
     return path
 
 
