@@ -27,6 +27,7 @@ from .service import (
     send_link,
     verify_email,
 )
+from .tokens import set_token_cookie
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
@@ -105,14 +106,7 @@ def start_session(request: Request, response: Response, account: Account) -> Tok
     issuer = request.app.state.token_issuer
     token = issuer.issue(account)
     ttl = int(issuer.ttl.total_seconds())
-    response.set_cookie(
-        TOKEN_COOKIE,
-        token,
-        max_age=ttl,
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+    set_token_cookie(request, response, token, issuer.ttl)
     return TokenOut(access_token=token, expires_in=ttl)
 
 

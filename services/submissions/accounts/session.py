@@ -15,7 +15,7 @@ from shared.logs import get_logger
 from shared.runtime import ServiceRuntime
 
 from ..models import Account
-from .tokens import TokenIssuer
+from .tokens import TokenIssuer, set_token_cookie
 
 log = get_logger("lantoa.session")
 
@@ -41,14 +41,7 @@ def install_session_renewal(
                 ]
         response = await call_next(request)
         if fresh is not None:
-            response.set_cookie(
-                TOKEN_COOKIE,
-                fresh,
-                max_age=int(issuer.ttl.total_seconds()),
-                httponly=True,
-                samesite="lax",
-                secure=request.url.scheme == "https",
-            )
+            set_token_cookie(request, response, fresh, issuer.ttl)
         return response
 
     app.middleware("http")(renew)

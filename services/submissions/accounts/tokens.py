@@ -10,11 +10,24 @@ from pathlib import Path
 from typing import Any
 
 import jwt
+from fastapi import Request, Response
 
-from shared.auth import ALGORITHM
+from shared.auth import ALGORITHM, TOKEN_COOKIE
 from shared.contracts.base import utc_now
 
 from ..models import Account
+
+
+def set_token_cookie(request: Request, response: Response, token: str, ttl: timedelta) -> None:
+    """The token in an HttpOnly cookie, so pages of every service on this site see it."""
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token,
+        max_age=int(ttl.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
 
 
 class TokenIssuer:

@@ -48,7 +48,7 @@ async def entry_problems(session: AsyncSession, entry: Entry) -> list[Problem]:
             ),
         ),
         other_entries_per_author=await _other_entries(session, entry, emails),
-        excluded=await _excluded(session, emails, eligibility),
+        excluded=await _staff_among(session, emails),
     )
 
 
@@ -89,14 +89,10 @@ async def _other_entries(
     return {email: count for email, count in rows}
 
 
-async def _excluded(
-    session: AsyncSession, emails: Sequence[str], eligibility: Eligibility
-) -> dict[str, str]:
-    excluded = {
-        e.lower(): "người không được dự thi theo Thể lệ"
-        for e in eligibility.excluded_emails
-        if e.lower() in emails
-    }
+async def _staff_among(session: AsyncSession, emails: Sequence[str]) -> dict[str, str]:
+    """Authors who hold a staff account, with their role (the contest's own excluded e-mails
+    are judged by the domain rules)."""
+    excluded: dict[str, str] = {}
     if emails:
         for account in await session.scalars(sa.select(Account).where(Account.email.in_(emails))):
             staff = [STAFF_LABELS[r] for r in account.roles if r in STAFF_LABELS]

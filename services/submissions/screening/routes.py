@@ -80,7 +80,7 @@ async def decision(
 ) -> QueueItem:
     async with runtime.db.transaction() as session:
         found = await decide(session, runtime.outbox, who, entry_id, body.decision, body.reason)
-        return (await queue(session, search=found.code, status=found.status))[0]
+        return (await queue(session, entry_id=found.entry_id, status=found.status))[0]
 
 
 @router.post("/entries/{entry_id}/anonymity", response_model=QueueItem)
@@ -89,4 +89,4 @@ async def anonymity(
 ) -> QueueItem:
     async with runtime.db.transaction() as session:
         found = await set_anonymity(session, who, entry_id, body.cannot_anonymise, body.reason)
-        return (await queue(session, search=found.code, status=found.status))[0]
+        return (await queue(session, entry_id=found.entry_id, status=found.status))[0]

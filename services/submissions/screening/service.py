@@ -47,6 +47,7 @@ async def queue(
     category_code: str | None = None,
     district: str | None = None,
     search: str | None = None,
+    entry_id: str | None = None,
     limit: int = 200,
 ) -> list[QueueItem]:
     query = (
@@ -58,6 +59,8 @@ async def queue(
     )
     if contest_id:
         query = query.where(Entry.contest_id == contest_id)
+    if entry_id:
+        query = query.where(Entry.entry_id == entry_id)
     if category_code:
         query = query.where(Category.code == category_code)
     if district:
