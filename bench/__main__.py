@@ -8,15 +8,18 @@ import json
 import sys
 from typing import Any
 
-from bench import pipeline, uploads
+from bench import judging, juror_page, pipeline, uploads
 from bench.pipeline import BenchOptions, Emit
 from bench.uploads import UploadOptions
 
-ALL_BENCHES = pipeline.ALL_BENCHES + uploads.ALL_BENCHES
+JUDGING_BENCHES = (judging.AGGREGATES, juror_page.JUROR_PAGE)
+ALL_BENCHES = pipeline.ALL_BENCHES + uploads.ALL_BENCHES + JUDGING_BENCHES
 MiB = 1 << 20
 
 
-def parse_args(argv: list[str] | None = None) -> tuple[BenchOptions, UploadOptions]:
+def parse_args(
+    argv: list[str] | None = None,
+) -> tuple[BenchOptions, UploadOptions, tuple[str, ...]]:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Outbox → JetStream → idempotent consumer, against raw nats-py on the "
@@ -117,7 +120,15 @@ def parse_args(argv: list[str] | None = None) -> tuple[BenchOptions, UploadOptio
         poll_seconds=args.poll_ms / 1000,
         keep=args.keep,
     )
-    return bench_options, upload_options
+    return bench_options, upload_options, tuple(n for n in only if n in JUDGING_BENCHES)
+
+
+def run_judging(only: tuple[str, ...], quick: bool, emit: Emit) -> None:
+    """Judging's figures: every aggregate and ranking, and the juror's assignments page."""
+    if judging.AGGREGATES in only:
+        emit(judging.aggregates_bench(quick))
+    if juror_page.JUROR_PAGE in only:
+        emit(juror_page.juror_page_bench(quick))
 
 
 async def run_all(options: BenchOptions, upload_options: UploadOptions, emit: Emit) -> int:
@@ -131,7 +142,8 @@ async def run_all(options: BenchOptions, upload_options: UploadOptions, emit: Em
 
 
 def main(argv: list[str] | None = None) -> int:
-    options, upload_options = parse_args(argv)
+    options, upload_options, judging_only = parse_args(argv)
+
     # Only the JSON lines go to the real stdout: anything else that prints (logs, libraries)
     # lands on stderr.
     stdout = sys.stdout
@@ -141,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(line), file=stdout, flush=True)
 
     try:
-        return asyncio.run(run_all(options, upload_options, emit))
+        status = asyncio.run(run_all(options, upload_options, emit))
+        run_judging(judging_only, options.quick, emit)
+        return status
     finally:
         sys.stdout = stdout
 

@@ -135,6 +135,11 @@ class Up:
             "LANTOA_AUTH_PUBLIC_KEY_FILE": str(public),
             "LANTOA_SUBMISSIONS_AUTH_PRIVATE_KEY_FILE": str(private),
             "LANTOA_SUBMISSIONS_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['submissions']}",
+            "LANTOA_SUBMISSIONS_RETURN_ORIGINS": f"http://127.0.0.1:{self.ports.services['judging']}",
+            "LANTOA_JUDGING_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['judging']}",
+            "LANTOA_JUDGING_SIGN_IN_URL": (
+                f"http://127.0.0.1:{self.ports.services['submissions']}/sign-in"
+            ),
             "LANTOA_NOTIFY_SMTP_PORT": str(self.ports.smtp),
             "LANTOA_NOTIFY_PORTAL_URL": f"http://127.0.0.1:{self.ports.services['submissions']}",
         }
@@ -215,6 +220,18 @@ class Up:
         for name, child in services.items():
             url = f"http://127.0.0.1:{self.ports.services[name]}/readyz"
             wait_until(lambda u=url: httpx.get(u, timeout=2).status_code == 200, 120, name, child)
+        say("Tạo hội đồng giám khảo mẫu / seeding the demo councils …")
+        councils = subprocess.run(
+            [PYTHON, "-m", "services.judging", "seed-demo"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        with (self.logs / "seed.log").open("a") as log:
+            log.write(councils.stdout + councils.stderr)
+        if councils.returncode != 0:
+            say(councils.stdout + councils.stderr)
+            raise SystemExit("Không tạo được hội đồng mẫu / seeding failed (see var/logs/seed.log)")
         self.write_state()
         self.banner(credentials)
         return self.supervise()

@@ -5,16 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
+from shared.contracts.judging import (
+    JurorAssigned,
+    JurorReminderRequested,
+    ResultsApproved,
+    RoundClosed,
+    ScoreSubmitted,
+)
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.web import build_app
 
+from .ballots.routes import router as ballots_router
+from .councils.routes import router as councils_router
 from .handlers import SUBSCRIPTIONS
 from .models import Base
-from .routes import router
+from .pages import router as pages_router
+from .reminders.worker import ReminderClock
+from .results.routes import router as results_router
+from .rounds.routes import router as rounds_router
+from .routes import router as projection_router
+from .scoring.routes import router as juror_router
 from .settings import JudgingSettings, get_settings
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+HERE = Path(__file__).parent
+MIGRATIONS = HERE / "migrations"
 
 
 def create_app(settings: JudgingSettings | None = None) -> FastAPI:
@@ -25,6 +41,21 @@ def create_app(settings: JudgingSettings | None = None) -> FastAPI:
         title="Lan Toả — chấm thi (judging)",
         description="Hội đồng, phân công chấm, chấm điểm, bỏ phiếu và kết quả. "
         "Councils, assignment, scoring, ballots and results.",
+        emits=(JurorAssigned, ScoreSubmitted, RoundClosed, JurorReminderRequested, ResultsApproved),
         subscriptions=SUBSCRIPTIONS,
+        workers=[ReminderClock],
     )
-    return build_app(ServiceRuntime(definition), [router])
+    app = build_app(
+        ServiceRuntime(definition),
+        [
+            projection_router,
+            councils_router,
+            rounds_router,
+            juror_router,
+            ballots_router,
+            results_router,
+            pages_router,
+        ],
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -1,22 +1,20 @@
-"""HTTP routes of the judging service."""
+"""What judging knows of contests and accepted entries (its projection), for the staff."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
-from shared.auth import Principal, Role
-from shared.web import Runtime, require_roles
+from shared.web import Runtime
 
+from .councils.service import known_contests
+from .deps import Staff
 from .models import ContestView, EntryView
 
 router = APIRouter(prefix="/api", tags=["judging"])
-
-Staff = Annotated[Principal, Depends(require_roles(Role.SECRETARIAT, Role.ORGANIZER))]
 
 
 class ContestOut(BaseModel):
@@ -33,14 +31,16 @@ class EntryOut(BaseModel):
     title: str
     language: str
     version: int
-    submitted_at: datetime
+    category_name: str
+    status: str
+    screened_at: datetime
 
 
 @router.get("/contests", response_model=list[ContestOut])
 async def list_contests(runtime: Runtime, _: Staff) -> list[ContestOut]:
     async with runtime.db.reading() as session:
-        rows = (await session.scalars(sa.select(ContestView).order_by(ContestView.code))).all()
-    return [ContestOut.model_validate(r, from_attributes=True) for r in rows]
+        rows = await known_contests(session)
+        return [ContestOut.model_validate(r, from_attributes=True) for r in rows]
 
 
 @router.get("/contests/{contest_id}/entries", response_model=list[EntryOut])

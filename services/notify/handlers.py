@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.bus.consumer import Subscription
 from shared.contracts.base import Event, new_event_id, utc_now
+from shared.contracts.judging import JurorAssigned, JurorReminderRequested
 from shared.contracts.submissions import (
     AccountEmailRequested,
     EntryScreened,
@@ -21,6 +22,8 @@ from shared.db import notify_commit
 from .domain.messages import (
     Message,
     account_message,
+    juror_assigned_message,
+    juror_reminder_message,
     receipt_message,
     screening_message,
     withdrawal_message,
@@ -116,6 +119,14 @@ class NotifyHandlers:
         message = withdrawal_message(event.payload, self.settings.portal_url)
         await self._email(event, message, session)
 
+    async def juror_assigned(self, event: JurorAssigned, session: AsyncSession) -> None:
+        """Tell a juror their entries are released to them, with the deadline."""
+        await self._email(event, juror_assigned_message(event.payload), session)
+
+    async def juror_reminder(self, event: JurorReminderRequested, session: AsyncSession) -> None:
+        """Remind a juror of the entries they have not submitted yet."""
+        await self._email(event, juror_reminder_message(event.payload), session)
+
 
 def subscriptions(settings: NotifySettings) -> list[Subscription[Any]]:
     handlers = NotifyHandlers(settings)
@@ -124,4 +135,6 @@ def subscriptions(settings: NotifySettings) -> list[Subscription[Any]]:
         Subscription(AccountEmailRequested, "notify-account-emails", handlers.account_email),
         Subscription(EntryScreened, "notify-screening-decisions", handlers.entry_screened),
         Subscription(EntryWithdrawn, "notify-withdrawals", handlers.entry_withdrawn),
+        Subscription(JurorAssigned, "notify-juror-assignments", handlers.juror_assigned),
+        Subscription(JurorReminderRequested, "notify-juror-reminders", handlers.juror_reminder),
     ]

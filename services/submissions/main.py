@@ -82,6 +82,7 @@ def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
         issuer=settings.auth_issuer,
         audience=settings.auth_audience,
         ttl=timedelta(minutes=settings.token_ttl_minutes),
+        cookie_domain=settings.cookie_domain,
     )
     install_session_renewal(app, runtime, timedelta(hours=settings.session_hours))
     return app

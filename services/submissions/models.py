@@ -215,6 +215,8 @@ class EntryFile(Base):
     part_size: Mapped[int] = mapped_column(sa.BigInteger)
     part_count: Mapped[int]
     object_key: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
+    # A text's reading copy beside it (`<object_key>.txt`): its body as UTF-8 plain text
+    text_key: Mapped[str | None] = mapped_column(sa.String(304), nullable=True)
     # The verified digest of what the contestant sent (same file in two entries = same digest),
     # and of the object kept, which differs when identifying metadata was stripped.
     sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)

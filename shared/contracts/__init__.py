@@ -1,6 +1,13 @@
 """Event contracts shared by every service (pydantic models, one versioned subject each)."""
 
 from .base import Event, Payload, new_event_id, subject_service, utc_now
+from .judging import (
+    JurorAssigned,
+    JurorReminderRequested,
+    ResultsApproved,
+    RoundClosed,
+    ScoreSubmitted,
+)
 from .notify import NotificationFailed, NotificationSent
 from .streams import DEAD_LETTER_STREAM, StreamSpec, dead_letter_subject, service_stream
 from .submissions import (
@@ -21,6 +28,11 @@ ALL_EVENTS: tuple[type[Event], ...] = (  # type: ignore[type-arg]
     EntryWithdrawn,
     EntryScreened,
     AccountEmailRequested,
+    JurorAssigned,
+    ScoreSubmitted,
+    RoundClosed,
+    JurorReminderRequested,
+    ResultsApproved,
     NotificationSent,
     NotificationFailed,
 )
@@ -37,10 +49,15 @@ __all__ = [
     "EntrySubmitted",
     "EntryWithdrawn",
     "Event",
+    "JurorAssigned",
+    "JurorReminderRequested",
     "MediaVerified",
     "NotificationFailed",
     "NotificationSent",
     "Payload",
+    "ResultsApproved",
+    "RoundClosed",
+    "ScoreSubmitted",
     "StreamSpec",
     "UploadCompleted",
     "dead_letter_subject",

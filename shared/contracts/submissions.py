@@ -103,6 +103,8 @@ class SubmittedFile(Payload):
     size_bytes: int = Field(ge=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     object_key: str
+    # A text's reading copy: its words as UTF-8 plain text, paragraphs kept (no metadata).
+    text_key: str | None = None
 
 
 class Submitter(Payload):
@@ -208,6 +210,29 @@ class AnonymisedEntry(Payload):
     cannot_anonymise: bool = False
 
 
+class Authorship(Payload):
+    full_name: str
+    pen_name: str = ""
+    organisation: str = ""  # newsroom or employer
+    email: str = ""
+
+
+class Publication(Payload):
+    outlet: str
+    published_on: date | None = None
+    url: str | None = None
+
+
+class EntryCredits(Payload):
+    """Who made a work and where it ran. Judging keeps it sealed: it checks jurors' conflicts
+    of interest against it and reveals it only with the approved results."""
+
+    authors: tuple[Authorship, ...]
+    district: str = ""
+    publication: Publication | None = None
+    consent_republication: bool = False
+
+
 class EntryScreenedPayload(Payload):
     entry_id: str
     code: str
@@ -218,6 +243,7 @@ class EntryScreenedPayload(Payload):
     decided_at: datetime
     # Only when accepted: the entry as blind judging sees it.
     entry: AnonymisedEntry | None = None
+    credits: EntryCredits | None = None  # only when accepted
     # For notify only, to tell the contestant; judging never stores it.
     submitter: Submitter
 

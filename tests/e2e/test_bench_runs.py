@@ -41,6 +41,13 @@ def test_a_quick_bench_prints_one_json_line_per_benchmark() -> None:
     quick_bench("pipeline_throughput_sqlite", "pipeline_latency_sqlite")
 
 
+def test_the_judging_benches_compute_results_and_serve_the_juror_page() -> None:
+    aggregates, page = quick_bench("judging_aggregates", "juror_assignments_page_2000")
+    assert (
+        aggregates["score_sheets"] > 0 and page["rows_over_all_pages"] == page["assigned_entries"]
+    )
+
+
 def test_the_upload_benches_run_the_protocol_and_lose_no_receipt() -> None:
     upload, submit = quick_bench("upload_1gib", "submit_500")
 

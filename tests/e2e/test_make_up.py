@@ -1,5 +1,6 @@
 """`make up` (python -m deploy.local.up) as a new user runs it: everything starts, the demo
-contest is there, Ctrl+C stops every process, and a second run keeps the data."""
+contest is there with its accepted entries already assigned to the demo jurors, Ctrl+C stops
+every process, and a second run keeps the data (and adds nothing to it)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
 import pytest
 
 from deploy.local.processes import free_port
+from services.submissions.demo_entries import DEMO_AUTHORS
+from services.submissions.seed import DEMO_ACCOUNTS
+from shared.auth import Role
 from tests.support.client import Api, sign_in
 from tests.support.flows import entry_body
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 READY_LINE = "Nhấn Ctrl+C để dừng"
+JURORS = [a.email for a in DEMO_ACCOUNTS if a.role is Role.JUROR]
 
 
 def _env(data: Path, ports: dict[str, int]) -> dict[str, str]:
@@ -82,6 +88,29 @@ def _alive(pid: int) -> bool:
     return status.exists() and "State:\tZ" not in status.read_text()
 
 
+def _juror_work(urls: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Each demo juror's assignments (id, entry code), as the juror's own API lists them."""
+    work = {}
+    for email in JURORS:
+        juror = Api(urls["judging"], sign_in(urls["submissions"], email))
+        rounds = juror.get("/api/my/rounds").json()
+        assert [(r["name"], r["status"]) for r in rounds] == [("Vòng sơ khảo", "released")]
+        listed = juror.get(f"/api/my/rounds/{rounds[0]['round_id']}/assignments").json()
+        assert len(listed) == rounds[0]["assigned"] > 0, listed
+        assert all(a["status"] == "todo" for a in listed)
+        work[email] = sorted((a["assignment_id"], a["entry_code"]) for a in listed)
+    return work
+
+
+def _demo_entries(submissions: str) -> list[tuple[str, str]]:
+    """(code, status) of every demo author's entries, as each author sees them."""
+    found = []
+    for author in DEMO_AUTHORS:
+        mine = Api(submissions, sign_in(submissions, author.email)).get("/api/entries").json()
+        found += [(e["code"], e["status"]) for e in mine]
+    return sorted(found)
+
+
 def _stop(process: subprocess.Popen[str], data: Path) -> dict[str, int]:
     children: dict[str, int] = json.loads((data / "run" / "up.json").read_text())["children"]
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C in the terminal does
@@ -118,6 +147,15 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
         assert public and "Lạng Sơn" in public[0]["title"]
         assert "Lạng Sơn" in httpx.get(urls["submissions"] + "/", timeout=5).text
 
+        # The demo entries are accepted and assigned already: every juror has work, no entry
+        # twice to one juror, each of the six to two jurors.
+        demo = _demo_entries(urls["submissions"])
+        assert len(demo) == 6 and {status for _, status in demo} == {"accepted"}, demo
+        work = _juror_work(urls)
+        codes = Counter(code for listed in work.values() for _, code in listed)
+        assert len(codes) == 6 and set(codes.values()) == {2}, codes
+        assert all(len({c for _, c in listed}) == len(listed) for listed in work.values())
+
         contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
         draft = contestant.post(
             "/api/entries",
@@ -147,6 +185,8 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
         contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
         titles = [e["title"] for e in contestant.get("/api/entries").json()]
         assert titles == ["Chợ phiên Đồng Đăng"]
+        assert _demo_entries(urls["submissions"]) == demo  # no second set of demo entries
+        assert _juror_work(urls) == work  # the same assignments: none added, none moved
     finally:
         _stop(process, data)
 

@@ -16,7 +16,7 @@ from deploy.local.processes import free_port
 from shared.contracts.streams import service_stream
 from shared.contracts.submissions import EntrySubmitted
 from tests.support.client import Api, sign_in
-from tests.support.flows import draft_with_file, eventually, published_contest, submit
+from tests.support.flows import accept, draft_with_file, eventually, published_contest, submit
 from tests.support.infra import start_nats
 from tests.support.smtp import SmtpSink
 from tests.support.stack import Stack
@@ -81,6 +81,7 @@ def test_event_committed_just_before_a_crash_still_arrives(private_stack) -> Non
 
     stack.start("submissions")
     secretariat = sign_in(subs, "thuky@demo.lantoa.vn")
+    accept(subs, secretariat, entry_id)
     eventually(
         lambda: code in judging_codes(stack, contest_id, secretariat), what="judging gets the entry"
     )
@@ -95,7 +96,9 @@ def test_the_same_event_twice_has_one_effect_everywhere(private_stack) -> None: 
     subs = stack.url("submissions")
     contest_id = published_contest(subs, "DU26")
     contestant = Api(subs, sign_in(subs, "tacgia@demo.lantoa.vn"))
-    code = submit(contestant, draft_with_file(contestant, contest_id, "Co giao vung cao"))
+    entry_id = draft_with_file(contestant, contest_id, "Co giao vung cao")
+    code = submit(contestant, entry_id)
+    accept(subs, sign_in(subs, "thuky@demo.lantoa.vn"), entry_id)
     eventually(lambda: receipts(smtp)[code] == 1, what="first receipt")
     eventually(lambda: public_count(stack, "DU26") == 1, what="first count")
 
@@ -153,6 +156,8 @@ def test_nats_restart_mid_flow_with_two_notify_replicas(private_stack) -> None: 
     drafts = [draft_with_file(contestant, contest_id, f"Bai so {i}") for i in range(6)]
 
     codes = [submit(contestant, drafts[0]), submit(contestant, drafts[1])]
+    for entry_id in drafts[:2]:
+        accept(subs, secretariat, entry_id)
     eventually(
         lambda: set(codes) <= judging_codes(stack, contest_id, secretariat),
         what="before the outage",
@@ -161,9 +166,12 @@ def test_nats_restart_mid_flow_with_two_notify_replicas(private_stack) -> None: 
     nats_server = stack.nats_server  # type: ignore[attr-defined]
     nats_server.kill()
     codes += [submit(contestant, d) for d in drafts[2:5]]  # the portal keeps working meanwhile
+    for entry_id in drafts[2:5]:
+        accept(subs, secretariat, entry_id)
     assert httpx.get(f"{subs}/readyz", timeout=5).status_code == 503  # and says the bus is down
     nats_server.start()
     codes.append(submit(contestant, drafts[5]))
+    accept(subs, secretariat, drafts[5])
 
     eventually(
         lambda: set(codes) <= judging_codes(stack, contest_id, secretariat),

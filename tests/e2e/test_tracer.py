@@ -95,7 +95,16 @@ def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # t
     code = submitted.json()["code"]
     assert code == "TR26-BC-0001"
 
-    # Judging's projection lists the entry, without anything that identifies its author.
+    # The secretariat accepts it; judging's projection then lists the entry, without anything
+    # that identifies its author.
+    secretariat = Api(subs, secretariat_token)
+    screening_correlation = "screening-" + str(time.time_ns())
+    accepted = secretariat.post(
+        f"/api/screening/entries/{entry_id}/decision",
+        {"decision": "accepted"},
+        headers={"X-Correlation-ID": screening_correlation},
+    )
+    assert accepted.status_code == 200, accepted.text
     judging = Api(stack.url("judging"), secretariat_token)
     entries = eventually(
         lambda: (
@@ -156,12 +165,14 @@ def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # t
     assert "1 bài dự thi đã gửi" in (item.findtext("a:summary", namespaces=ns) or "")
 
     # The correlation id of the submit request travelled with the event to every consumer.
-    for service in ("judging", "notify", "publish"):
+    for service in ("notify", "publish"):
         assert correlation in stack.log(service), f"{service} log lacks the correlation id"
+    assert screening_correlation in stack.log("judging"), "judging log lacks the correlation id"
 
     # Exactly one receipt, whatever happened on the bus.
     time.sleep(1.0)
-    assert sum(code in str(m["Subject"]) for m in smtp.messages()) == 1
+    subjects = [str(m["Subject"]) for m in smtp.messages()]
+    assert sum(code in s and "Đã nhận bài dự thi" in s for s in subjects) == 1
 
 
 EXPECTED_CHANNELS = {
@@ -173,12 +184,22 @@ EXPECTED_CHANNELS = {
         "lantoa.submissions.account_email_requested.v1",
         "lantoa.submissions.upload_completed.v1",  # its own verifier consumes it
     },
-    "judging": {"lantoa.submissions.contest_published.v1", "lantoa.submissions.entry_submitted.v1"},
+    "judging": {
+        "lantoa.submissions.contest_published.v1",
+        "lantoa.submissions.entry_screened.v1",
+        "lantoa.judging.juror_assigned.v1",
+        "lantoa.judging.score_submitted.v1",
+        "lantoa.judging.round_closed.v1",
+        "lantoa.judging.juror_reminder_requested.v1",
+        "lantoa.judging.results_approved.v1",
+    },
     "notify": {
         "lantoa.submissions.entry_submitted.v1",
         "lantoa.submissions.entry_screened.v1",
         "lantoa.submissions.entry_withdrawn.v1",
         "lantoa.submissions.account_email_requested.v1",
+        "lantoa.judging.juror_assigned.v1",
+        "lantoa.judging.juror_reminder_requested.v1",
         "lantoa.notify.notification_sent.v1",
     },
     "publish": {"lantoa.submissions.contest_published.v1", "lantoa.submissions.entry_submitted.v1"},
@@ -217,7 +238,10 @@ def test_every_service_answers_for_operators(stack, service: str) -> None:  # ty
         assert f"# TYPE {name}" in metrics, name
     assert 'route="/readyz",status="200"' in metrics
     home = httpx.get(url + "/")
-    assert home.status_code == 200 and 'lang="vi"' in home.text
+    if service == "judging":  # the jurors' pages: sign in (on submissions) first
+        assert home.status_code == 303 and "/sign-in?next=" in home.headers["location"]
+    else:
+        assert home.status_code == 200 and 'lang="vi"' in home.text
 
 
 def test_sign_in_does_not_tell_which_part_was_wrong(stack) -> None:  # type: ignore[no-untyped-def]

@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
+from services.judging.main import create_app as create_judging_app
+from services.judging.settings import JudgingSettings
 from services.submissions.accounts.service import create_account
 from services.submissions.main import create_app
 from services.submissions.settings import SubmissionsSettings
@@ -21,6 +23,7 @@ from tests.conftest import DatabaseTarget
 from tests.support.app import running, service_settings
 from tests.support.flows import contest_body
 from tests.support.infra import Infra
+from tests.support.judging import Judging, contest_event
 from tests.support.keys import sign_token
 
 E = TypeVar("E", bound=Event)  # type: ignore[type-arg]
@@ -99,3 +102,22 @@ async def submissions(infra: Infra, database: DatabaseTarget) -> AsyncIterator[S
     app = create_app(settings)
     async with running(app) as client:
         yield Submissions(app=app, client=client, infra=infra)
+
+
+@pytest.fixture
+async def judging(infra: Infra, database: DatabaseTarget) -> AsyncIterator[Judging]:
+    """The judging service on each database, with a published contest in its projection."""
+    settings = JudgingSettings(
+        **service_settings(
+            infra,
+            database.url,
+            database.schema,
+            public_url="http://testserver",
+            reminder_poll_seconds=0.2,
+        )
+    )
+    app = create_judging_app(settings)
+    async with running(app) as client:
+        harness = Judging(app=app, client=client, infra=infra)
+        await harness.feed(contest_event(harness.contest_id))
+        yield harness

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from shared.auth import Role
 from shared.contracts.submissions import AccountEmailPurpose, AccountEmailRequested
 from tests.integration.conftest import Submissions
@@ -209,3 +211,32 @@ async def test_links_cannot_flood_a_mailbox(submissions: Submissions) -> None:
         if e.payload.email == "nhieu@example.vn"
     ]
     assert len(sent) == 3
+
+
+JUDGING_PAGE = "http://127.0.0.1:8002/rounds/7?tab=scores"
+
+
+@pytest.fixture
+def judging_origin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set before the service starts, as deploy/local/up.py does (requested before it)."""
+    monkeypatch.setenv("LANTOA_SUBMISSIONS_RETURN_ORIGINS", "http://127.0.0.1:8002")
+
+
+async def test_signing_in_returns_to_an_allowed_service_and_nowhere_else(
+    judging_origin: None, submissions: Submissions
+) -> None:
+    assert submissions.runtime.settings.return_origins == (  # type: ignore[attr-defined]
+        "http://127.0.0.1:8002",
+    )
+    await submissions.person(Role.JUROR, "giamkhao@so.vn")
+    login = {"email": "giamkhao@so.vn", "password": "mat-khau-du-dai"}
+    results = {}
+    for name, target in (("judging", JUDGING_PAGE), ("foreign", "https://evil.example/x")):
+        shown = await submissions.client.get("/sign-in", params={"next": target})
+        kept = f'name="next" value="{target.replace("&", "&amp;")}"' in shown.text
+        signed = await submissions.client.post("/sign-in", data={**login, "next": target})
+        assert signed.status_code == 303
+        results[name] = (kept, signed.headers["location"])
+        submissions.client.cookies.clear()
+    assert results["judging"] == (True, JUDGING_PAGE)
+    assert results["foreign"] == (False, "/")  # a juror has no home page here

@@ -17,6 +17,13 @@ from services.notify.main import MIGRATIONS
 from services.notify.models import Delivery
 from services.notify.settings import NotifySettings
 from shared.contracts.base import Event
+from shared.contracts.judging import (
+    JurorAssigned,
+    JurorAssignedPayload,
+    JurorReminderRequested,
+    JurorReminderRequestedPayload,
+    ReminderKind,
+)
 from shared.contracts.submissions import (
     AccountEmailPurpose,
     AccountEmailRequested,
@@ -263,8 +270,144 @@ async def test_a_bad_link_queues_nothing(db: Database, settings: NotifySettings)
 
 def test_one_durable_consumer_per_event_type(settings: NotifySettings) -> None:
     wired = {s.event_type: s for s in subscriptions(settings)}
-    assert set(wired) == {EntrySubmitted, AccountEmailRequested, EntryScreened, EntryWithdrawn}
+    assert set(wired) == {
+        EntrySubmitted,
+        AccountEmailRequested,
+        EntryScreened,
+        EntryWithdrawn,
+        JurorAssigned,
+        JurorReminderRequested,
+    }
     assert wired[EntrySubmitted].durable == "notify-entry-receipts"  # unchanged: keeps its place
     durables = [s.durable for s in wired.values()]
     assert len(set(durables)) == len(durables)
     assert all(d.startswith("notify-") for d in durables)
+
+
+# --- judging: a juror's assignments and reminders ------------------------------------------------
+
+ROUND_LINK = "https://cham.lantoa.vn/rounds/01JROUND?tab=mine&lang=vi"
+# 17:00 UTC on 30/11 is already midnight, 1 December, in Vietnam.
+DEADLINE = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+NOTE = "Họp hội đồng <b>sáng thứ Hai</b> & chốt điểm"
+
+
+def assigned(language: str = "vi") -> JurorAssigned:
+    return JurorAssigned(
+        contest_id="contest-1",
+        payload=JurorAssignedPayload(
+            round_id="01JROUND",
+            round_name="Vòng sơ khảo",
+            contest_title="Cuộc thi viết về gương người tốt, việc tốt",
+            juror_id="member-2",
+            email="giamkhao2@hoidong.lantoa.vn",
+            display_name="Nông Thị Thu",
+            language=language,
+            assigned=7,
+            deadline=DEADLINE,
+            link=ROUND_LINK,
+        ),
+    )
+
+
+def reminded(language: str = "vi", note: str = NOTE) -> JurorReminderRequested:
+    return JurorReminderRequested(
+        contest_id="contest-1",
+        payload=JurorReminderRequestedPayload(
+            reminder_id="rem-1",
+            kind=ReminderKind.MANUAL if note else ReminderKind.AUTOMATIC,
+            round_id="01JROUND",
+            round_name="Vòng sơ khảo",
+            contest_title="Cuộc thi viết về gương người tốt, việc tốt",
+            juror_id="member-2",
+            email="giamkhao2@hoidong.lantoa.vn",
+            display_name="Nông Thị Thu",
+            language=language,
+            remaining=3,
+            total=7,
+            deadline=DEADLINE,
+            link=ROUND_LINK,
+            note=note,
+        ),
+    )
+
+
+CASES.update(
+    {
+        "juror assigned": Case(
+            assigned(),
+            "juror_assigned",
+            "juror_assigned",
+            "giamkhao2@hoidong.lantoa.vn",
+            "vi",
+            (
+                "Kính gửi Nông Thị Thu,",
+                "Số tác phẩm được phân công: 7",
+                "Hạn nộp điểm: 00:00 ngày 01/12/2026",
+                ROUND_LINK,
+            ),
+        ),
+        "juror reminder": Case(
+            reminded(),
+            "juror_reminder",
+            "juror_reminder",
+            "giamkhao2@hoidong.lantoa.vn",
+            "vi",
+            ("Bạn còn 3/7 tác phẩm chưa nộp điểm", "00:00 ngày 01/12/2026", NOTE, ROUND_LINK),
+            ("&lt;b&gt;sáng thứ Hai&lt;/b&gt; &amp; chốt điểm",),
+        ),
+    }
+)
+
+
+@pytest.mark.parametrize("event", [assigned("en"), reminded("en")], ids=["assigned", "reminder"])
+async def test_a_juror_mail_links_to_the_round_and_gives_the_deadline(
+    event: Event,  # type: ignore[type-arg]
+    db: Database,
+    settings: NotifySettings,
+) -> None:
+    handlers = NotifyHandlers(settings)
+    handle = (
+        handlers.juror_assigned if isinstance(event, JurorAssigned) else handlers.juror_reminder
+    )
+    for _ in range(3):  # redelivered: still one e-mail
+        async with db.transaction() as session:
+            await handle(event, session)  # type: ignore[arg-type]
+    [row] = await deliveries(db, event)
+    assert (row.recipient, row.language) == ("giamkhao2@hoidong.lantoa.vn", "en")
+    assert row.body_text.startswith("Dear Nông Thị Thu,")
+    assert "01/12/2026 00:00 (Vietnam time)" in row.body_text
+    assert "01/12/2026 00:00 (Vietnam time)" in row.body_html
+    assert f'href="{ROUND_LINK.replace("&", "&amp;")}"' in row.body_html
+    assert ROUND_LINK in row.body_text
+    if isinstance(event, JurorReminderRequested):
+        assert row.subject == "[Lan Toả] Reminder: 3 entries left to score — Vòng sơ khảo"
+        assert "You still have 3 of 7 entries to submit" in row.body_text
+    else:
+        assert row.subject == "[Lan Toả] Entries assigned to you — Vòng sơ khảo"
+        assert "Entries assigned: 7" in row.body_text
+
+
+async def test_an_automatic_reminder_has_no_empty_note(
+    db: Database, settings: NotifySettings
+) -> None:
+    event = reminded(note="")
+    async with db.transaction() as session:
+        await NotifyHandlers(settings).juror_reminder(event, session)
+    [row] = await deliveries(db, event)
+    assert row.subject == "[Lan Toả] Nhắc chấm bài: còn 3 tác phẩm — Vòng sơ khảo"
+    assert "Lời nhắn" not in row.body_text and "Lời nhắn" not in row.body_html
+    assert "\n\n\n" not in row.body_text
+
+
+async def test_a_juror_mail_with_a_bad_link_queues_nothing(
+    db: Database, settings: NotifySettings
+) -> None:
+    event = assigned()
+    event = event.model_copy(
+        update={"payload": event.payload.model_copy(update={"link": "/rounds/01JROUND"})}
+    )
+    with pytest.raises(ValueError, match="absolute"):
+        async with db.transaction() as session:
+            await NotifyHandlers(settings).juror_assigned(event, session)
+    assert await deliveries(db, event) == []

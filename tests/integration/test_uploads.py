@@ -267,3 +267,48 @@ async def test_measuring_that_takes_too_long_is_stopped_and_the_next_file_is_fin
     verifier.time_limit = 120
     fine = await upload(contestant, entry_id, "b.txt", samples.text_article(60))
     assert fine.status == "verified", fine.file
+
+
+async def test_a_word_file_gets_a_reading_copy_that_goes_with_it(
+    submissions: Submissions, tmp_path: Path
+) -> None:
+    from services.submissions.models import EntryFile, EntryVersion
+    from shared.storage import ObjectNotFound
+
+    contest_id = await submissions.contest("UP8")
+    contestant = await submissions.person(Role.CONTESTANT, "tacgia@up8.vn")
+    entry_id = await _draft(contestant, contest_id)
+    paragraphs = ["Người gác rừng Mẫu Sơn", "Ông Hoàng Văn Páo giữ rừng ba mươi năm."]
+    article = media_samples.docx(tmp_path / "bai.docx", paragraphs, creator="Nguyễn Văn Tác")
+    dropped = await upload(contestant, entry_id, "nhap.docx", article)
+    kept = await upload(contestant, entry_id, "bai.docx", article)
+    assert dropped.status == kept.status == "verified", (dropped.file, kept.file)
+
+    runtime = submissions.runtime
+    async with runtime.db.reading() as session:
+        stored = {f: await session.get(EntryFile, f) for f in (dropped.file_id, kept.file_id)}
+    keys = {f: (s.object_key, s.text_key) for f, s in stored.items() if s is not None}
+    text_key = keys[kept.file_id][1]
+    assert text_key == f"media/{entry_id}/{kept.file_id}.txt"
+    local = tmp_path / "reading.txt"
+    await runtime.storage.download(text_key, local)
+    copy = local.read_bytes().decode("utf-8")
+    assert copy == "Người gác rừng Mẫu Sơn\n\nÔng Hoàng Văn Páo giữ rừng ba mươi năm.\n"
+    assert "Nguyễn Văn Tác" not in copy and "Báo Lạng Sơn" not in copy
+
+    # Removing a file from the draft removes its reading copy with it.
+    removed = await contestant.delete(f"/api/entries/{entry_id}/uploads/{dropped.file_id}")
+    assert removed.status_code == 204, removed.text
+    for key in keys[dropped.file_id]:
+        assert key is not None
+        with pytest.raises(ObjectNotFound):
+            await runtime.storage.stat(key)
+    info = await runtime.storage.stat(text_key)
+    assert (info.size, info.content_type) == (len(copy.encode()), "text/plain; charset=utf-8")
+
+    submitted = await contestant.post(f"/api/entries/{entry_id}/submit")
+    assert submitted.status_code == 200, submitted.text
+    async with runtime.db.reading() as session:
+        version = await session.get(EntryVersion, (entry_id, 1))
+        assert version is not None
+    assert [f["text_key"] for f in version.snapshot["files"]] == [text_key]

@@ -138,3 +138,11 @@ def eventually(check: Callable[[], T | None], timeout: float = 30.0, what: str =
             return result
         time.sleep(0.2)
     raise AssertionError(f"{what} not met within {timeout}s")
+
+
+def accept(submissions: str, secretariat_token: str, entry_id: str) -> None:
+    """The secretariat accepts a submitted entry: it goes on to judging."""
+    decided = Api(submissions, secretariat_token).post(
+        f"/api/screening/entries/{entry_id}/decision", {"decision": "accepted"}
+    )
+    assert decided.status_code == 200, decided.text

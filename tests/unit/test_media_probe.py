@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -19,9 +20,12 @@ from services.submissions.media.probe import (
     WordCounter,
     count_words,
     probe,
+    read_document,
 )
+from services.submissions.media.reading_copy import READING_COPY_MAX_BYTES, ReadingCopy
 from services.submissions.media.scrub import Scrubbed, scrub
-from shared.contracts.submissions import MediaKind
+from services.submissions.verification.measure import Expected, Verdict, inspect_upload
+from shared.contracts.submissions import CategoryRules, MediaKind
 from tests.support import media_samples as samples
 
 HEADLINE = "Người tốt việc tốt ở Lạng Sơn"  # 7 words: each syllable counts
@@ -454,3 +458,218 @@ def test_an_editor_xmp_packet_in_a_video_is_found_and_removed(media: Path, tmp_p
     result = scrub(video, MediaKind.VIDEO, "video/mp4", tmp_path / "clean.mp4")
     assert result.found == {"video XMP creator": "Nguyễn Văn A"}
     assert result.cleaned is not None and "Nguyễn".encode() not in result.cleaned.read_bytes()
+
+
+# --- reading copies of texts -----------------------------------------------------------------
+
+PEOPLE = ("Nguyễn Văn A", "Trần Thị B", "Lê C", "Phạm D", "Báo Lạng Sơn", "NVA")
+
+
+def reading(path: Path, media_type: str) -> tuple[int | None, str]:
+    """The word count and the reading copy, from the one pass that makes both."""
+    result = read_document(path, media_type, reading_copy=True)
+    assert result.text is not None
+    assert result.facts == probe(path, MediaKind.TEXT, media_type)  # the copy changes no fact
+    return result.facts.words, result.text
+
+
+def test_a_word_files_reading_copy_has_its_paragraphs_and_no_metadata(tmp_path: Path) -> None:
+    path = samples.docx(
+        tmp_path / "bai.docx",
+        [HEADLINE, "Xuân về trên xứ Lạng & <Mẫu Sơn>."],
+        creator="Nguyễn Văn A",
+        last_modified_by="Trần Thị B",
+        comment_author="Lê C",
+        revision_author="Phạm D",
+    )
+    words, text = reading(path, DOCX)
+    # Runs split mid-word join up again; the tab before the tracked insertion is a space; the
+    # tracked deletion is gone.
+    assert text == f"{HEADLINE} thêm\n\nXuân về trên xứ Lạng & <Mẫu Sơn>.\n"
+    assert count_words(text) == words == 7 + 1 + 7  # "&" is no word
+    assert not [person for person in PEOPLE if person in text]
+    assert "Bài dự thi" not in text and "chữ đã xoá" not in text  # title property, deletion
+
+
+def test_a_word_files_breaks_text_boxes_and_tables_read_as_paragraphs(tmp_path: Path) -> None:
+    box = "<w:txbxContent><w:p><w:r><w:t>Hộp chữ</w:t></w:r></w:p></w:txbxContent>"
+    document = (
+        f'<w:document xmlns:w="{samples.W}" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>'
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'
+        "<w:r><w:t>Dòng một</w:t><w:br/><w:t>dòng hai</w:t><w:tab/><w:t>cột</w:t></w:r>"
+        "<w:r><w:br/><w:br/><w:t>sau hai lần xuống dòng</w:t></w:r></w:p>"
+        '<w:p/><w:p><w:r><w:t xml:space="preserve">   </w:t></w:r></w:p>'
+        f"<w:p><w:r><mc:AlternateContent><mc:Choice Requires='wps'>{box}</mc:Choice>"
+        f"<mc:Fallback>{box}</mc:Fallback></mc:AlternateContent></w:r>"
+        "<w:r><w:t>Hết</w:t></w:r></w:p>"
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Ô một</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Ô hai</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+        "</w:body></w:document>"
+    )
+    path = samples.docx_with_document_xml(tmp_path / "hop.docx", document.encode())
+    words, text = reading(path, DOCX)
+    assert text == (
+        "Dòng một\ndòng hai cột\n\nsau hai lần xuống dòng\n\nHộp chữ\n\nHết\n\nÔ một\n\nÔ hai\n"
+    )
+    assert count_words(text) == words == 17
+
+
+def test_an_odt_reading_copy_keeps_headings_and_drops_comments_and_notes(tmp_path: Path) -> None:
+    office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}" '
+        f'xmlns:text="{text_ns}" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:body>'
+        '<office:text><text:h text:outline-level="1">Người gác rừng</text:h>'
+        "<text:p>Ông Páo<office:annotation><dc:creator>Nguyễn Văn A</dc:creator>"
+        '<text:p>sửa lại</text:p></office:annotation> giữ rừng<text:s text:c="3"/>ba mươi năm'
+        "<text:note><text:note-body><text:p>Chú thích của Lê C</text:p></text:note-body>"
+        "</text:note>.<text:line-break/>Xã Mẫu Sơn<text:tab/>2025</text:p>"
+        "<text:list><text:list-item><text:p>Một ý</text:p></text:list-item></text:list>"
+        "</office:text></office:body></office:document-content>"
+    )
+    path = tmp_path / "bai.odt"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", ODT, zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content)
+    words, text = reading(path, ODT)
+    assert text == "Người gác rừng\n\nÔng Páo giữ rừng ba mươi năm.\nXã Mẫu Sơn 2025\n\nMột ý\n"
+    assert count_words(text) == words == 16
+    assert "Nguyễn Văn A" not in text and "Lê C" not in text
+
+
+def test_an_odts_sample_copy_has_no_creator(tmp_path: Path) -> None:
+    path = samples.odt(tmp_path / "bai.odt", [HEADLINE, "Xuân về"], creator="Nguyễn Văn A")
+    words, text = reading(path, ODT)
+    assert text == f"Ghi chú\n\n{HEADLINE}\n\nXuân về\n"  # the comment's text is not there
+    assert words == count_words(text) and "Nguyễn Văn A" not in text
+
+
+def test_a_pdfs_pages_are_paragraphs_and_its_author_is_not_in_the_copy(tmp_path: Path) -> None:
+    path = samples.pdf_with_text(
+        tmp_path / "bai.pdf",
+        [HEADLINE + "\nhai dòng", "Trang 2 của bài"],
+        author="Nguyễn Văn A",
+        xmp_creator="Nguyễn Văn A",
+    )
+    words, text = reading(path, PDF)
+    assert text == f"{HEADLINE}\nhai dòng\n\nTrang 2 của bài\n"
+    assert count_words(text) == words == 7 + 2 + 4
+    assert "Nguyễn Văn A" not in text and "Bài dự thi" not in text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_plain_text_is_read_in_utf8_or_utf16_with_its_byte_order_mark(
+    tmp_path: Path, encoding: str
+) -> None:
+    written = f"{HEADLINE}\r\ncâu thứ hai\r\n\r\n\r\n  Đoạn   hai\t(2025)  \n\n"
+    bom = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff"}.get(encoding, "")
+    path = tmp_path / "bai.txt"
+    path.write_bytes((bom + written).encode(encoding))
+    words, text = reading(path, "text/plain")
+    assert text == f"{HEADLINE}\ncâu thứ hai\n\nĐoạn hai (2025)\n"
+    assert words == count_words(text) == 13
+    assert text.encode("utf-8").decode("utf-8") == text
+
+
+@given(
+    st.text(alphabet="ạb \r\n\t\f\u2029–"),
+    st.lists(st.integers(0, 60), max_size=8),
+)
+def test_plain_text_read_in_pieces_is_read_as_a_whole(text: str, cuts: list[int]) -> None:
+    whole = ReadingCopy()
+    whole.plain(text)
+    pieces = ReadingCopy()
+    position = 0
+    for cut in sorted(c for c in cuts if c <= len(text)):
+        pieces.plain(text[position:cut])  # a "\r\n" may be split between two pieces
+        position = cut
+    pieces.plain(text[position:])
+    copy = whole.result()
+    assert pieces.result() == copy
+    assert "\n\n\n" not in copy and not copy.startswith("\n")
+    assert copy.split() == [t for t in text.split() if t]  # every word, in order, no more
+
+
+def test_a_reading_copy_stops_at_its_size_limit_on_a_space() -> None:
+    copy = ReadingCopy(max_bytes=40)
+    for paragraph in ("Người tốt", "việc tốt ở Lạng Sơn lan toả", "khắp bản làng"):
+        copy.text(paragraph)
+        copy.paragraph()
+    assert copy.result() == "Người tốt\n\nviệc tốt ở Lạng\n"  # 38 bytes; "Sơn" would not fit
+    assert copy.truncated
+
+
+@pytest.mark.parametrize("limit", range(0, 70))
+def test_a_cut_copy_is_within_its_limit_and_ends_on_a_whole_word(limit: int) -> None:
+    paragraphs = ["Người tốt", "việc tốt ở Lạng Sơn", "lan toả khắp bản làng"]
+    copy = ReadingCopy(max_bytes=limit)
+    for paragraph in paragraphs:
+        copy.text(paragraph)
+        copy.paragraph()
+    text = copy.result()
+    assert len(text.encode("utf-8")) <= limit
+    kept = text.split()
+    assert kept == " ".join(paragraphs).split()[: len(kept)]  # whole words, from the start
+    assert copy.truncated == (kept != " ".join(paragraphs).split())
+
+
+def test_a_huge_text_is_counted_whole_but_copied_up_to_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "dai.txt"
+    line = HEADLINE + "\n\n"
+    repeats = READING_COPY_MAX_BYTES // len(line.encode()) + 1000
+    path.write_text(line * repeats, encoding="utf-8")
+    words, text = reading(path, "text/plain")
+    assert words == 7 * repeats  # the count is of the whole file
+    size = len(text.encode("utf-8"))
+    assert READING_COPY_MAX_BYTES - len(line.encode()) < size <= READING_COPY_MAX_BYTES
+    kept = text.split()
+    assert kept == (HEADLINE.split() * repeats)[: len(kept)]  # whole words, from the start
+
+
+def test_word_97_and_rtf_have_no_reading_copy(tmp_path: Path) -> None:
+    doc = tmp_path / "bai.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
+    assert read_document(doc, "application/msword", reading_copy=True).text is None
+
+
+def test_a_cut_document_gets_no_copy_but_a_reason(tmp_path: Path) -> None:
+    whole = samples.docx(tmp_path / "bai.docx", [HEADLINE] * 50)
+    cut = samples.truncated(whole, tmp_path / "cut.docx", 0.8)
+    with pytest.raises(UnreadableMedia, match="bị hỏng"):
+        read_document(cut, DOCX, reading_copy=True)
+
+
+def _expected(path: Path) -> Expected:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    rules = CategoryRules(
+        allowed_kinds=(MediaKind.TEXT, MediaKind.IMAGE), max_files=3, max_file_bytes=50 << 20
+    )
+    return Expected(size=path.stat().st_size, sha256=digest, role="work", rules=rules)
+
+
+def _inspect(path: Path, work: Path) -> Verdict:
+    expected = _expected(path)
+    work.mkdir()
+    return inspect_upload(path, expected.sha256, expected.size, expected, work)
+
+
+def test_the_verifier_writes_a_texts_reading_copy_beside_its_cleaned_copy(tmp_path: Path) -> None:
+    upload = samples.docx(tmp_path / "bai.docx", [HEADLINE, "Đoạn hai."], creator="Nguyễn Văn A")
+    verdict = _inspect(upload, tmp_path / "work")
+    assert verdict.problem is None and verdict.keep != upload  # the author was stripped
+    assert verdict.reading_copy is not None
+    assert verdict.reading_copy.read_bytes() == f"{HEADLINE}\n\nĐoạn hai.\n".encode()
+    assert verdict.facts == {"words": 9}
+
+
+def test_the_verifier_makes_no_copy_of_an_image_or_of_a_text_without_words(
+    tmp_path: Path,
+) -> None:
+    photo = samples.jpeg_with_exif(tmp_path / "anh.jpg")
+    assert _inspect(photo, tmp_path / "work1").reading_copy is None
+    scan = samples.pdf_with_text(tmp_path / "scan.pdf", "")  # a scan: no text layer
+    verdict = _inspect(scan, tmp_path / "work2")
+    assert verdict.problem is None and verdict.facts == {"words": 0, "pages": 1}
+    assert verdict.reading_copy is None

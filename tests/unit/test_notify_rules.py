@@ -117,6 +117,17 @@ WITHDRAWN_CONTEXT = {
     "withdrawn_at": "09:30 ngày 26/11/2026",
     "entries_url": "http://127.0.0.1:8001/entries",
 }
+JUROR_CONTEXT = {
+    "name": "Lương Văn Minh",
+    "contest_title": "Cuộc thi viết về gương người tốt, việc tốt",
+    "round_name": "Vòng sơ khảo",
+    "assigned": 12,
+    "remaining": 5,
+    "total": 12,
+    "deadline": "17:00 ngày 10/12/2026",
+    "link": "http://127.0.0.1:8002/rounds/r-1",
+    "note": "Xin thầy hoàn thành <b>sớm</b>",
+}
 NEW_TEMPLATES: dict[str, dict[str, Any]] = {
     "account_verify_email": ACCOUNT_CONTEXT,
     "account_reset_password": ACCOUNT_CONTEXT,
@@ -125,6 +136,8 @@ NEW_TEMPLATES: dict[str, dict[str, Any]] = {
     "entry_screening_revision": SCREENING_CONTEXT,
     "entry_screening_rejected": SCREENING_CONTEXT,
     "entry_withdrawn": WITHDRAWN_CONTEXT,
+    "juror_assigned": JUROR_CONTEXT,
+    "juror_reminder": JUROR_CONTEXT,
 }
 
 

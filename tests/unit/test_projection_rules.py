@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 from services.judging.domain.projection import blind_files, should_replace
 from services.publish.domain.summary import count_by_category, current_phase
 from shared.contracts.submissions import (
-    EntrySubmittedPayload,
+    AnonymisedEntry,
     MediaKind,
     Phase,
     PhaseKind,
     SubmittedFile,
-    Submitter,
 )
 
 
@@ -23,17 +22,16 @@ def test_an_older_version_never_replaces_a_newer_one() -> None:
     assert not should_replace(3, 2)
 
 
-def test_jurors_see_no_name_or_storage_key_of_a_file() -> None:
-    payload = EntrySubmittedPayload(
-        entry_id="e",
+def test_judging_keeps_no_file_name_only_the_stripped_copys_opaque_key() -> None:
+    entry = AnonymisedEntry(
         code="LS26-BC-0001",
         category_id="c",
         category_code="BC",
         category_name="Báo in",
         title="t",
         language="vi",
-        version=1,
-        submitted_at=datetime.now(UTC),
+        synopsis="",
+        series_parts=1,
         files=(
             SubmittedFile(
                 file_id="f",
@@ -42,13 +40,22 @@ def test_jurors_see_no_name_or_storage_key_of_a_file() -> None:
                 size_bytes=3,
                 sha256="0" * 64,
                 object_key="media/e/f",
+                text_key="media/e/f.txt",
             ),
         ),
-        submitter=Submitter(account_id="a", email="tacgia@example.org", display_name="Lộc Thị Mai"),
     )
-    files = blind_files(payload)
-    assert files == [
-        {"file_id": "f", "kind": "text", "media_type": "application/pdf", "size_bytes": 3}
+    # The key stays inside judging (it presigns short-lived links with it); jurors get links
+    # to judging's own file route, named by the entry code (tests/integration/test_judging_*).
+    assert blind_files(entry) == [
+        {
+            "file_id": "f",
+            "kind": "text",
+            "media_type": "application/pdf",
+            "size_bytes": 3,
+            "sha256": "0" * 64,
+            "object_key": "media/e/f",
+            "text_key": "media/e/f.txt",
+        }
     ]
 
 

@@ -14,7 +14,8 @@ from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
 from services.submissions.domain.formatting import KIND_NAMES, LANGUAGE_NAMES
-from services.submissions.pages.i18n import choose_language, pick, translator
+from services.submissions.pages.i18n import translator
+from shared.pages.i18n import choose_language, pick
 
 SERVICE = Path(__file__).resolve().parents[2] / "services" / "submissions"
 PO = SERVICE / "locales" / "en" / "LC_MESSAGES" / "messages.po"

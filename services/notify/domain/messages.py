@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from shared.contracts.judging import JurorAssignedPayload, JurorReminderRequestedPayload
 from shared.contracts.submissions import (
     AccountEmailPurpose,
     AccountEmailRequestedPayload,
@@ -143,5 +144,43 @@ def withdrawal_message(p: EntryWithdrawnPayload, portal_url: str) -> Message:
             "title": p.title,
             "withdrawn_at": local_datetime(p.withdrawn_at, language),
             "entries_url": entries_url(portal_url),
+        },
+    )
+
+
+def juror_assigned_message(p: JurorAssignedPayload) -> Message:
+    """Tell a juror their entries of a round are ready to score, and by when."""
+    language = supported_language(p.language)
+    return Message(
+        template="juror_assigned",
+        recipient=p.email,
+        language=language,
+        context={
+            "name": p.display_name,
+            "contest_title": p.contest_title,
+            "round_name": p.round_name,
+            "assigned": p.assigned,
+            "deadline": local_datetime(p.deadline, language),
+            "link": absolute_link(p.link),
+        },
+    )
+
+
+def juror_reminder_message(p: JurorReminderRequestedPayload) -> Message:
+    """Remind a juror how many entries they still have to submit before the deadline."""
+    language = supported_language(p.language)
+    return Message(
+        template="juror_reminder",
+        recipient=p.email,
+        language=language,
+        context={
+            "name": p.display_name,
+            "contest_title": p.contest_title,
+            "round_name": p.round_name,
+            "remaining": p.remaining,
+            "total": p.total,
+            "deadline": local_datetime(p.deadline, language),
+            "link": absolute_link(p.link),
+            "note": p.note.strip() or None,
         },
     )

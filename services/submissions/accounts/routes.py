@@ -106,7 +106,7 @@ def start_session(request: Request, response: Response, account: Account) -> Tok
     issuer = request.app.state.token_issuer
     token = issuer.issue(account)
     ttl = int(issuer.ttl.total_seconds())
-    set_token_cookie(request, response, token, issuer.ttl)
+    set_token_cookie(request, response, token, issuer.ttl, issuer.cookie_domain)
     return TokenOut(access_token=token, expires_in=ttl)
 
 
@@ -136,8 +136,8 @@ async def sign_in(body: SignIn, request: Request, response: Response, runtime: R
 
 
 @router.post("/auth/sign-out", status_code=204)
-async def sign_out(response: Response) -> Response:
-    response.delete_cookie(TOKEN_COOKIE)
+async def sign_out(request: Request, response: Response) -> Response:
+    response.delete_cookie(TOKEN_COOKIE, domain=request.app.state.token_issuer.cookie_domain)
     response.status_code = 204
     return response
 

@@ -41,7 +41,7 @@ def install_session_renewal(
                 ]
         response = await call_next(request)
         if fresh is not None:
-            set_token_cookie(request, response, fresh, issuer.ttl)
+            set_token_cookie(request, response, fresh, issuer.ttl, issuer.cookie_domain)
         return response
 
     app.middleware("http")(renew)

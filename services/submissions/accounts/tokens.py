@@ -18,11 +18,15 @@ from shared.contracts.base import utc_now
 from ..models import Account
 
 
-def set_token_cookie(request: Request, response: Response, token: str, ttl: timedelta) -> None:
-    """The token in an HttpOnly cookie, so pages of every service on this site see it."""
+def set_token_cookie(
+    request: Request, response: Response, token: str, ttl: timedelta, domain: str | None = None
+) -> None:
+    """The token in an HttpOnly cookie, so pages of every service on this site see it (with a
+    domain, on its sub-domains too: judging may live on a host of its own)."""
     response.set_cookie(
         TOKEN_COOKIE,
         token,
+        domain=domain,
         max_age=int(ttl.total_seconds()),
         httponly=True,
         samesite="lax",
@@ -31,11 +35,20 @@ def set_token_cookie(request: Request, response: Response, token: str, ttl: time
 
 
 class TokenIssuer:
-    def __init__(self, private_key_file: Path, *, issuer: str, audience: str, ttl: timedelta):
+    def __init__(
+        self,
+        private_key_file: Path,
+        *,
+        issuer: str,
+        audience: str,
+        ttl: timedelta,
+        cookie_domain: str | None = None,
+    ):
         self._key = private_key_file.read_bytes()
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl
+        self.cookie_domain = cookie_domain
 
     def issue(self, account: Account, auth_time: datetime | None = None) -> str:
         now = utc_now()

@@ -224,6 +224,7 @@ def submitted_file(file: EntryFile) -> SubmittedFile:
         size_bytes=file.stored_size,
         sha256=file.stored_sha256,
         object_key=file.object_key,
+        text_key=file.text_key,
     )
 
 
@@ -264,6 +265,7 @@ def snapshot(entry: Entry, category: Category) -> dict[str, Any]:
                 "stored_sha256": f.stored_sha256,
                 "stored_size": f.stored_size,
                 "object_key": f.object_key,
+                "text_key": f.text_key,
                 "facts": f.facts,
                 "identifying": f.identifying,
             }

@@ -3,7 +3,8 @@ that cannot be read through: truncated, corrupt, or built to exhaust the verifie
 
 Everything reads the file in a stream or through a library that seeks: uploads can be
 multi-gigabyte videos. The file's kind was already decided from its magic bytes. Each media
-family is measured in its own module: audiovideo, images, documents.
+family is measured in its own module: audiovideo, images, documents. A text's reading copy is
+made while it is measured (read_document).
 """
 
 from __future__ import annotations
@@ -13,12 +14,20 @@ from pathlib import Path
 from shared.contracts.submissions import MediaKind
 
 from .audiovideo import probe_av
-from .documents import probe_document
+from .documents import DocumentReading, probe_document, read_document
 from .facts import MediaFacts, UnreadableMedia
 from .images import probe_image
 from .words import WordCounter, count_words
 
-__all__ = ["MediaFacts", "UnreadableMedia", "WordCounter", "count_words", "probe"]
+__all__ = [
+    "DocumentReading",
+    "MediaFacts",
+    "UnreadableMedia",
+    "WordCounter",
+    "count_words",
+    "probe",
+    "read_document",
+]
 
 
 def probe(path: Path, kind: MediaKind, media_type: str) -> MediaFacts:

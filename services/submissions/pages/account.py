@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from shared.auth import TOKEN_COOKIE
 from shared.errors import ApiError
+from shared.pages.rendering import Viewer, redirect, safe_next
 from shared.web import Runtime
 
 from ..accounts.routes import (
@@ -24,22 +25,12 @@ from ..accounts.routes import (
     start_session,
 )
 from ..accounts.service import BAD_LINK, accept_invitation, reset_password, verify_email
+from ..deps import submissions_settings
 from .forms import FormInvalid, form_values, validate
-from .i18n import LANG_COOKIE, LANGUAGES
-from .rendering import (
-    Viewer,
-    error_page,
-    home_for,
-    page_router,
-    redirect,
-    render,
-    safe_next,
-    translator_for,
-)
+from .rendering import home_for, page_router, pages, render, translator_for
 
 router = page_router()
 PASSWORDS_DIFFER = "Hai mật khẩu không giống nhau. / The two passwords differ."
-YEAR = 365 * 24 * 3600
 
 
 def _form_page(
@@ -54,11 +45,17 @@ def _form_page(
     return render(request, template, context, status)
 
 
+def _return_origins(runtime: Runtime) -> tuple[str, ...]:
+    """Other services (judging) whose pages send people here to sign in, and back."""
+    return submissions_settings(runtime).return_origins
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
-async def sign_in_page(request: Request, who: Viewer, next: str = "") -> Response:
+async def sign_in_page(request: Request, who: Viewer, runtime: Runtime, next: str = "") -> Response:
     if who is not None and not next:
         return redirect(home_for(who.roles))
-    return _form_page(request, "sign_in.html", {"next": safe_next(next, "")})
+    back = safe_next(next, "", _return_origins(runtime))
+    return _form_page(request, "sign_in.html", {"next": back})
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -76,14 +73,15 @@ async def sign_in_post(request: Request, runtime: Runtime) -> Response:
     except ApiError as error:
         return _form_page(request, "sign_in.html", values, alert=error.message, status=error.status)
     who = runtime.verifier.verify(token.access_token)
-    response.headers["location"] = safe_next(values.get("next"), home_for(who.roles))
+    back = safe_next(values.get("next"), home_for(who.roles), _return_origins(runtime))
+    response.headers["location"] = back
     return response
 
 
 @router.post("/sign-out")
-async def sign_out() -> Response:
+async def sign_out(request: Request) -> Response:
     response = redirect("/")
-    response.delete_cookie(TOKEN_COOKIE)
+    response.delete_cookie(TOKEN_COOKIE, domain=request.app.state.token_issuer.cookie_domain)
     return response
 
 
@@ -200,9 +198,7 @@ async def _new_password(request: Request, runtime: Runtime, purpose: str) -> Res
 
 
 @router.get("/lang/{code}")
-async def switch_language(code: str, request: Request, next: str = "/") -> Response:
-    if code not in LANGUAGES:
-        return error_page(request, 404, "Không có ngôn ngữ này. / No such language.")
-    response = redirect(safe_next(next))
-    response.set_cookie(LANG_COOKIE, code, max_age=YEAR, samesite="lax", httponly=True)
-    return response
+async def switch_language(
+    code: str, request: Request, runtime: Runtime, next: str = "/"
+) -> Response:
+    return pages.switch_language(request, code, next, _return_origins(runtime))

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from shared.contracts.base import utc_now
 from shared.errors import ApiError
+from shared.pages.rendering import redirect
 from shared.web import Runtime
 
 from ..contests.service import (
@@ -41,7 +42,7 @@ from .contest_fields import (
 )
 from .contest_form import parse_contest
 from .forms import FormInvalid, FormValues, form_values
-from .rendering import OrganizerPage, page_router, redirect, render, translator_for
+from .rendering import OrganizerPage, page_router, render, translator_for
 
 router = page_router()
 NOT_FOUND = "Không tìm thấy cuộc thi. / Contest not found."

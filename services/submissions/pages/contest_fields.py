@@ -17,11 +17,12 @@ from shared.contracts.submissions import (
     MediaKind,
     PhaseKind,
 )
+from shared.pages.i18n import N_, Translator
 
 from ..contests.service import phases_of
 from ..models import Contest
 from .forms import FormValues
-from .i18n import N_, PHASE_LABELS, Translator
+from .i18n import PHASE_LABELS
 
 CATEGORY_ROWS = 4  # rows offered, filled or not; more only when a contest already has more
 TIER_ROWS = 4

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_decimal
 
 from shared.contracts.submissions import PhaseKind
+from shared.pages.i18n import Translator
 
 from ..contests.schemas import ContestIn
 from ..domain.formatting import VIETNAM_TZ
@@ -29,7 +30,6 @@ from .contest_fields import (
     size_text,
 )
 from .forms import parse_day, validate
-from .i18n import Translator
 
 _TIME = re.compile(r"(\d{1,2})(?:[:hH.]?(\d{2}))?")  # 17:00, 17h00, 17.00, 1700, 17
 _MONEY = re.compile(r"\d{1,3}(?:([., ])\d{3})?(?:\1\d{3})*|\d+")

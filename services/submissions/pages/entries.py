@@ -15,6 +15,7 @@ from shared.auth import Principal
 from shared.contracts.base import utc_now
 from shared.contracts.submissions import CategoryRules, Eligibility, MediaKind
 from shared.errors import ApiError
+from shared.pages.rendering import redirect
 from shared.web import Runtime
 
 from ..contests.service import phases_of
@@ -34,7 +35,7 @@ from ..models import Category, Contest, Entry, EntryVersion
 from ..screening.service import history
 from ..uploads.service import cancel_upload
 from .forms import AUTHOR_ROWS, EXEMPLAR_ROWS, FormInvalid, entry_values, form_values, parse_entry
-from .rendering import ContestantPage, page_router, redirect, render, translator_for
+from .rendering import ContestantPage, page_router, render, translator_for
 
 router = page_router()
 CONTEST_NOT_FOUND = "Không tìm thấy cuộc thi hoặc thể loại. / Contest or category not found."

@@ -12,8 +12,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData
 
+from shared.pages.i18n import N_, Translator
+
 from ..models import Entry
-from .i18n import N_, Translator
 
 M = TypeVar("M", bound=BaseModel)
 AUTHOR_ROWS = 5  # the main author and up to four co-authors

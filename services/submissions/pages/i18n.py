@@ -1,81 +1,17 @@
-"""Languages of the pages: Vietnamese (the msgids themselves) and English (from the .po file).
+"""The submissions pages' catalogue, and the labels they show for stored codes.
 
-The catalogue is compiled in memory when first used, so the service runs without a compile
-step. Texts from the services arrive as "Vietnamese / English": ``pick`` shows one half.
+The generic part (languages, ``pick``, the translator, compiling the .po file) is in
+``shared.pages.i18n``.
 """
 
 from __future__ import annotations
 
-import gettext
-from dataclasses import dataclass, field
-from functools import cache
-from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+from shared.pages.i18n import N_, Catalogues
 
-LANGUAGES = ("vi", "en")
-DEFAULT_LANGUAGE = "vi"
-LANG_COOKIE = "lang"
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
-
-
-def N_(message: str) -> str:  # the usual name of the marker
-    """Marks a text for extraction; it is translated where it is shown."""
-    return message
-
-
-@cache
-def catalogue(lang: str) -> gettext.NullTranslations:
-    if lang == DEFAULT_LANGUAGE:
-        return gettext.NullTranslations()  # the msgids are the Vietnamese texts
-    with (LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(fp=compiled)
-
-
-def pick(message: str, lang: str) -> str:
-    """The half of a "Vietnamese / English" message that matches ``lang``."""
-    vi, separator, en = message.partition(" / ")
-    if not separator:
-        return message
-    return en.strip() if lang == "en" else vi.strip()
-
-
-def choose_language(cookie: str | None, account_language: str | None) -> str:
-    """The cookie decides; without one, the signed-in person's language; else Vietnamese."""
-    if cookie in LANGUAGES:
-        return cookie
-    if account_language in LANGUAGES:
-        return account_language
-    return DEFAULT_LANGUAGE
-
-
-@dataclass(frozen=True)
-class Translator:
-    lang: str
-    _catalogue: gettext.NullTranslations = field(repr=False)
-
-    def gettext(self, message: str, /, **values: object) -> str:
-        text = self._catalogue.gettext(message)
-        return text % values if values else text
-
-    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
-        return self._catalogue.ngettext(singular, plural, n) % {"num": n, **values}
-
-    def pick(self, message: str) -> str:
-        return pick(message, self.lang)
-
-
-def translator(lang: str) -> Translator:
-    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    return Translator(lang, catalogue(lang))
-
+CATALOGUES = Catalogues(Path(__file__).resolve().parent.parent / "locales")
+translator = CATALOGUES.translator
 
 # --- labels shown for stored codes -----------------------------------------------------------
 

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from shared.auth import Role
 from shared.errors import ApiError
+from shared.pages.rendering import redirect
 from shared.web import Runtime
 
 from ..accounts.routes import InvitationIn, link_settings
@@ -19,7 +20,7 @@ from ..contests.service import contest_history
 from ..domain.text import single_line
 from ..models import Account, Contest
 from .forms import FormInvalid, form_values, validate
-from .rendering import OrganizerPage, page_router, redirect, render, translator_for
+from .rendering import OrganizerPage, page_router, render, translator_for
 
 router = page_router()
 STAFF_ROLES = (Role.ORGANIZER, Role.SECRETARIAT, Role.JUROR, Role.OPERATOR)

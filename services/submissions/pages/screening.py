@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import ApiError
+from shared.pages.rendering import redirect
 from shared.web import Runtime
 
 from ..models import Category
@@ -29,7 +30,7 @@ from ..screening.service import (
 )
 from .forms import FormInvalid, form_values, validate
 from .i18n import DISTRICTS
-from .rendering import SecretariatPage, page_router, redirect, render, translator_for
+from .rendering import SecretariatPage, page_router, render, translator_for
 
 router = page_router()
 CATEGORY_CODE = re.compile(r"^[A-Z]{2,4}$")

@@ -15,10 +15,13 @@ from shared.auth import Principal
 from shared.contracts.base import utc_now
 from shared.contracts.submissions import (
     AnonymisedEntry,
+    Authorship,
+    EntryCredits,
     EntryScreened,
     EntryScreenedPayload,
     Exemplar,
     MediaKind,
+    Publication,
     ScreeningDecision,
     SubmittedFile,
 )
@@ -184,6 +187,7 @@ async def decide(
     assert category is not None
     assert owner is not None
     assert entry.code is not None
+    accepted = decision is ScreeningDecision.ACCEPTED
     await outbox.stage(
         session,
         EntryScreened(
@@ -196,9 +200,8 @@ async def decide(
                 decision=decision,
                 reason=reason,
                 decided_at=now,
-                entry=anonymised(entry, category, snapshot)
-                if decision is ScreeningDecision.ACCEPTED
-                else None,
+                entry=anonymised(entry, category, snapshot) if accepted else None,
+                credits=credits(snapshot) if accepted else None,
                 submitter=submitter(owner),
             ),
         ),
@@ -238,6 +241,25 @@ def _record(
     )
 
 
+def credits(snapshot: dict[str, Any]) -> EntryCredits:
+    """The submitted version's authors and publication, for judging to keep sealed."""
+    publication = snapshot.get("publication")
+    return EntryCredits(
+        authors=tuple(
+            Authorship(
+                full_name=a["full_name"],
+                pen_name=a["pen_name"],
+                organisation=a["organisation"],
+                email=a["email"],
+            )
+            for a in snapshot["authors"]
+        ),
+        district=snapshot.get("district") or "",
+        publication=Publication.model_validate(publication) if publication else None,
+        consent_republication=bool(snapshot.get("consent_republication")),
+    )
+
+
 def anonymised(entry: Entry, category: Category, snapshot: dict[str, Any]) -> AnonymisedEntry:
     """The submitted version without authors, contacts, publication or file names."""
     return AnonymisedEntry(
@@ -258,6 +280,7 @@ def anonymised(entry: Entry, category: Category, snapshot: dict[str, Any]) -> An
                 size_bytes=f["stored_size"],
                 sha256=f["stored_sha256"],
                 object_key=f["object_key"],
+                text_key=f.get("text_key"),  # absent from versions submitted before it existed
             )
             for f in snapshot["files"]
         ),

@@ -192,6 +192,8 @@ async def cancel_upload(
         elif entry.version == 0 or file.status == "rejected":
             if file.object_key:
                 await storage.delete(file.object_key)
+            if file.text_key:  # its reading copy goes with it
+                await storage.delete(file.text_key)
             file.status = "cancelled"
         else:
             # Part of a submitted version: the object stays, so that version remains whole.

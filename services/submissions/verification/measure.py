@@ -11,7 +11,7 @@ from shared.contracts.submissions import CategoryRules, MediaKind
 
 from ..domain.formatting import KIND_NAMES
 from ..domain.media import HEAD_BYTES, detect_media
-from ..media.probe import UnreadableMedia, probe
+from ..media.probe import UnreadableMedia, probe, read_document
 from ..media.scrub import scrub
 
 
@@ -25,6 +25,7 @@ class Verdict:
     keep: Path | None = None  # the file to store: the upload, or its cleaned copy
     keep_sha256: str | None = None
     keep_size: int | None = None
+    reading_copy: Path | None = None  # a text's body as UTF-8 plain text, paragraphs kept
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,14 @@ def inspect_upload(local: Path, digest: str, size: int, expected: Expected, work
         return Verdict(
             problem=f"Tệp là {KIND_NAMES[detected.kind]}, nhưng ở đây chỉ nhận: {accepted}."
         )
+    reading_copy = None
     try:
-        facts = probe(local, detected.kind, detected.media_type)
+        if detected.kind is MediaKind.TEXT:
+            reading = read_document(local, detected.media_type, reading_copy=True)
+            facts = reading.facts
+            reading_copy = _write_reading_copy(reading.text, work / "reading-copy.txt")
+        else:
+            facts = probe(local, detected.kind, detected.media_type)
     except UnreadableMedia as error:
         return Verdict(problem=error.reason)
     scrubbed = scrub(local, detected.kind, detected.media_type, work / "cleaned")
@@ -80,7 +87,17 @@ def inspect_upload(local: Path, digest: str, size: int, expected: Expected, work
         keep=keep,
         keep_sha256=keep_sha256,
         keep_size=keep_size,
+        reading_copy=reading_copy,
     )
+
+
+def _write_reading_copy(text: str | None, target: Path) -> Path | None:
+    """None when there is nothing to read (a scan without a text layer, .doc, .rtf): judging
+    then offers the original file alone."""
+    if not text:
+        return None
+    target.write_bytes(text.encode("utf-8", "replace"))
+    return target
 
 
 def _digest(path: Path) -> tuple[str, int]:

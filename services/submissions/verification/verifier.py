@@ -1,5 +1,6 @@
 """Verify each completed upload: download it from quarantine (hashing on the way), measure it,
-strip identifying metadata, and either store it under media/ or delete it with a reason.
+strip identifying metadata, and either store it under media/ or delete it with a reason. A text
+is stored with its reading copy beside it (`<object_key>.txt`).
 
 The slow part runs outside any transaction (the consumer's prepare step); the outcome is then
 recorded in one short transaction, with MediaVerified in the outbox."""
@@ -32,6 +33,12 @@ from ..models import Category, Entry, EntryFile
 from .measure import Expected, Verdict, inspect_upload
 
 log = get_logger("lantoa.verifier")
+
+READING_COPY_TYPE = "text/plain; charset=utf-8"
+
+
+def reading_copy_key(object_key: str) -> str:
+    return f"{object_key}.txt"
 
 
 TIMED_OUT = (
@@ -143,8 +150,12 @@ class Verifier:
                 await runtime.storage.copy(p.object_key, media_key)
             else:
                 await runtime.storage.upload(media_key, verdict.keep, verdict.media_type)
+            text_key = None
+            if verdict.reading_copy is not None:
+                text_key = reading_copy_key(media_key)
+                await runtime.storage.upload(text_key, verdict.reading_copy, READING_COPY_TYPE)
         # The quarantine copy is removed by the sweeper once this outcome is recorded.
-        return _verified(runtime, p.file_id, digest, media_key, verdict)
+        return _verified(runtime, p.file_id, digest, media_key, text_key, verdict)
 
 
 async def _nothing(session: AsyncSession) -> None:
@@ -163,7 +174,12 @@ def _rejected(file_id: str, reason: str) -> Apply:
 
 
 def _verified(
-    runtime: ServiceRuntime, file_id: str, digest: str, media_key: str, verdict: Verdict
+    runtime: ServiceRuntime,
+    file_id: str,
+    digest: str,
+    media_key: str,
+    text_key: str | None,
+    verdict: Verdict,
 ) -> Apply:
     async def apply(session: AsyncSession) -> None:
         file = await session.get(EntryFile, file_id)
@@ -174,6 +190,7 @@ def _verified(
         file.kind = verdict.kind.value
         file.media_type = verdict.media_type
         file.object_key = media_key
+        file.text_key = text_key
         file.sha256 = digest
         file.stored_sha256 = verdict.keep_sha256
         file.stored_size = verdict.keep_size
