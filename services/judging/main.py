@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from shared.contracts.judging import (
     JurorAssigned,
@@ -14,6 +13,7 @@ from shared.contracts.judging import (
     RoundClosed,
     ScoreSubmitted,
 )
+from shared.pages.rendering import mount_static
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.web import build_app
 
@@ -57,5 +57,5 @@ def create_app(settings: JudgingSettings | None = None) -> FastAPI:
             pages_router,
         ],
     )
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    mount_static(app, HERE / "static")
     return app

@@ -6,7 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from shared.contracts.submissions import (
     AccountEmailRequested,
@@ -17,6 +16,7 @@ from shared.contracts.submissions import (
     MediaVerified,
     UploadCompleted,
 )
+from shared.pages.rendering import mount_static
 from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.web import build_app
 
@@ -76,7 +76,7 @@ def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
             pages_router,
         ],
     )
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    mount_static(app, HERE / "static")
     app.state.token_issuer = TokenIssuer(
         settings.auth_private_key_file,
         issuer=settings.auth_issuer,

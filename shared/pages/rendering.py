@@ -17,9 +17,10 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
@@ -296,3 +297,13 @@ class PageKit:
             LANG_COOKIE, code, max_age=LANG_COOKIE_SECONDS, samesite="lax", httponly=True
         )
         return response
+
+
+SHARED_STATIC = Path(__file__).resolve().parent / "static"
+
+
+def mount_static(app: FastAPI, own: Path) -> None:
+    """The shared look under /static/shared, then the service's own files under /static (the
+    more specific mount first, or /static would answer for it)."""
+    app.mount("/static/shared", StaticFiles(directory=SHARED_STATIC), name="shared-static")
+    app.mount("/static", StaticFiles(directory=own), name="static")

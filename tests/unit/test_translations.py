@@ -3,50 +3,27 @@ and the catalogue the service loads at start parses."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract
-from babel.messages.pofile import read_po
-from jinja2.ext import babel_extract
 
 from services.submissions.domain.formatting import KIND_NAMES, LANGUAGE_NAMES
 from services.submissions.pages.i18n import translator
 from shared.pages.i18n import choose_language, pick
+from tests.support import catalogues
+from tests.support.catalogues import Msgid
 
 SERVICE = Path(__file__).resolve().parents[2] / "services" / "submissions"
-PO = SERVICE / "locales" / "en" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-Msgid = str | tuple[str, ...]
-
-
-def _from(path: Path, method: Any) -> list[Msgid]:
-    options = {"trim_blocks": "true", "lstrip_blocks": "true"}
-    with path.open("rb") as handle:
-        return [m[1] for m in extract(method, handle, KEYWORDS, options=options)]
 
 
 def extracted() -> dict[Msgid, str]:
-    """msgid → where it was found, from the page code and every template."""
-    found: dict[Msgid, str] = {}
-    for path in sorted((SERVICE / "pages").glob("*.py")):
-        for message in _from(path, "python"):
-            found.setdefault(message, str(path.relative_to(SERVICE)))
-    for path in sorted((SERVICE / "templates").rglob("*.html")):
-        for message in _from(path, babel_extract):
-            found.setdefault(message, str(path.relative_to(SERVICE)))
-    return found
+    return catalogues.extracted(SERVICE)
 
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    with PO.open("rb") as handle:
-        return read_po(handle, locale="en")
+    return catalogues.english(SERVICE)
 
 
 def test_the_catalogue_parses_and_is_english(catalog: Catalog) -> None:
@@ -64,16 +41,7 @@ def test_many_texts_are_found_in_pages_and_templates() -> None:
 
 
 def test_every_text_has_an_english_translation(catalog: Catalog) -> None:
-    missing = []
-    for msgid, where in extracted().items():
-        message = catalog.get(msgid)
-        strings = message.string if message else None
-        if isinstance(strings, tuple | list):
-            ok = all(s.strip() for s in strings)
-        else:
-            ok = bool(strings and strings.strip())
-        if not ok:
-            missing.append(f"{where}: {msgid!r}")
+    missing = catalogues.untranslated(catalog, extracted())
     assert not missing, "untranslated:\n" + "\n".join(missing)
 
 
@@ -84,17 +52,7 @@ def test_names_shown_from_the_domain_are_translated_too(catalog: Catalog) -> Non
 
 
 def test_placeholders_survive_translation(catalog: Catalog) -> None:
-    wrong = []
-    for message in catalog:
-        if not message.id:
-            continue
-        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
-        expected = set(PLACEHOLDER.findall(ids[0]))
-        for text in strings:
-            assert text is not None
-            if set(PLACEHOLDER.findall(text)) != expected:
-                wrong.append(f"{ids[0]!r} → {text!r}")
+    wrong = catalogues.placeholder_mismatches(catalog)
     assert not wrong, "\n".join(wrong)
 
 
