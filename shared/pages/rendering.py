@@ -21,7 +21,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Respons
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
 from shared.auth import Principal, Role
@@ -31,6 +31,7 @@ from shared.web import current_principal, get_runtime
 from .i18n import LANG_COOKIE, LANGUAGES, Catalogues, Translator, choose_language
 
 VIETNAM_TZ = "Asia/Ho_Chi_Minh"
+SHARED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 FORBIDDEN = "Bạn không có quyền xem trang này. / You are not allowed to see this page."
 NO_SUCH_LANGUAGE = "Không có ngôn ngữ này. / No such language."
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
@@ -231,7 +232,10 @@ class PageKit:
         self.public_url = (public_url or "").rstrip("/")
         self._context = context
         self.environment = Environment(
-            loader=FileSystemLoader(templates_dir),
+            # The service's templates first; the shared frame (layout.html) after them.
+            loader=ChoiceLoader(
+                [FileSystemLoader(templates_dir), FileSystemLoader(SHARED_TEMPLATES)]
+            ),
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,

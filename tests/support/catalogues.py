@@ -12,6 +12,8 @@ from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 from jinja2.ext import babel_extract
 
+from shared.pages.rendering import SHARED_TEMPLATES
+
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -33,6 +35,10 @@ def extracted(service: Path) -> dict[Msgid, str]:
     for path in sorted((service / "templates").rglob("*.html")):
         for message in _from(path, babel_extract):
             found.setdefault(message, str(path.relative_to(service)))
+    # The frame every service's pages share is translated by each service's catalogue.
+    for path in sorted(SHARED_TEMPLATES.rglob("*.html")):
+        for message in _from(path, babel_extract):
+            found.setdefault(message, "templates/" + path.name)
     return found
 
 

@@ -149,10 +149,3 @@ async def councils_of(
         )
     ).all()
     return [(c, [m for m in members if m.council_id == c.council_id]) for c in councils]
-
-
-async def members_for(session: AsyncSession, email: str) -> Sequence[CouncilMember]:
-    """Every council membership of a signed-in person (matched by e-mail)."""
-    return (
-        await session.scalars(sa.select(CouncilMember).where(CouncilMember.email == email.lower()))
-    ).all()

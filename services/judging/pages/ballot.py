@@ -13,7 +13,7 @@ from shared.web import Runtime
 
 from ..ballots.views import ballot_of, cast_by_codes
 from ..domain.ballot import NO_TIER
-from .forms import FormInvalid, FormValues, form_values, problem_of
+from .forms import FormInvalid, FormValues, form_state, form_values
 from .rendering import JurorPage, page_router, render, translator_for
 
 router = page_router()
@@ -30,16 +30,11 @@ async def _ballot_page(
 ) -> HTMLResponse:
     async with runtime.db.reading() as session:
         ballot = await ballot_of(session, who, round_id)
-    errors, alert, problems = problem_of(problem) if problem else ({}, None, [])
     context = {
         "ballot": ballot,
         "round_id": round_id,
-        "v": values or {},
-        "e": errors,
-        "alert": alert,
-        "problems": problems,
+        **form_state(request, values, problem),
         "NO_TIER": NO_TIER,
-        "notice": request.query_params.get("done", ""),
     }
     return render(request, "ballot.html", context, status)
 

@@ -23,7 +23,7 @@ from ..councils.service import (
     remove_member,
 )
 from ..rounds.views import rounds_of
-from .forms import FormInvalid, FormValues, form_values, problem_of, validate
+from .forms import FormInvalid, FormValues, form_state, form_values, validate
 from .rendering import StaffPage, page_router, render, translator_for
 
 router = page_router()
@@ -53,19 +53,14 @@ async def _councils_page(
     async with runtime.db.reading() as session:
         contest = await contest_or_404(session, contest_id)
         councils = await councils_of(session, contest_id)
-    errors, alert, problems = problem_of(problem) if problem else ({}, None, [])
     v = values or {}
     context: dict[str, Any] = {
         "contest": contest,
         "councils": councils,
         "categories": {c["category_id"]: c for c in contest.categories},
-        "v": v,
-        "e": errors,
-        "alert": alert,
-        "problems": problems,
+        **form_state(request, v, problem),
         "failed": v.get("form", "") if problem else "",  # which form the messages belong to
         "relationship_rows": range(RELATIONSHIP_ROWS),
-        "notice": request.query_params.get("done", ""),
     }
     return render(request, "councils.html", context, status)
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData
+from starlette.requests import Request
 
 from shared.errors import ApiError
 from shared.pages.i18n import Translator
@@ -124,3 +125,18 @@ def problem_of(problem: FormInvalid | ApiError) -> tuple[dict[str, str], str | N
     if isinstance(problem, FormInvalid):
         return problem.errors, None, []
     return {}, problem.message, problem.problems
+
+
+def form_state(
+    request: Request, values: FormValues | None, problem: FormInvalid | ApiError | None
+) -> dict[str, Any]:
+    """What every form page shows again: the typed values (``v``), the field errors (``e``),
+    the alert with its problems, and the notice of the step just done (``?done=…``)."""
+    errors, alert, problems = problem_of(problem) if problem else ({}, None, [])
+    return {
+        "v": values or {},
+        "e": errors,
+        "alert": alert,
+        "problems": problems,
+        "notice": request.query_params.get("done", ""),
+    }

@@ -29,7 +29,7 @@ from ..scoring.service import (
     save_score,
     whereabouts,
 )
-from .forms import FormInvalid, FormValues, form_values, parse_number, problem_of, validate
+from .forms import FormInvalid, FormValues, form_state, form_values, parse_number, validate
 from .rendering import SCORE_STATUS_LABELS, JurorPage, page_router, render, translator_for
 
 router = page_router()
@@ -140,11 +140,11 @@ async def _entry_page(
     shown = {f"points-{c.code}": _typed(stored.get(c.code)) for c in criteria}
     shown["comment"] = score.comment if score else ""
     shown.update(values or {})  # what was typed wins over what is stored
-    errors, alert, problems = problem_of(problem) if problem else ({}, None, [])
+    form = form_state(request, shown, problem)
     for c in criteria:  # each problem names its criterion «like this»: show it there too
-        for p in problems:
+        for p in form["problems"]:
             if f"«{c.name}»" in p:
-                errors.setdefault(f"points-{c.code}", t.pick(p))
+                form["e"].setdefault(f"points-{c.code}", t.pick(p))
     context = {
         "a": found,
         "entry": entry,
@@ -152,15 +152,11 @@ async def _entry_page(
         "files": files,
         "images": images,
         "criteria": criteria,
-        "v": shown,
-        "e": errors,
-        "alert": alert,
-        "problems": problems,
+        **form,
         "previous": place.previous,
         "next": place.next,
         "position": place.position,
         "count": place.count,
-        "notice": request.query_params.get("done", ""),
     }
     return render(request, "juror_entry.html", context, status)
 

@@ -16,7 +16,7 @@ from ..results.schemas import ApproveIn
 from ..results.service import approve
 from ..results.views import results_of
 from ..rounds.service import jurors_of, round_or_404
-from .forms import FormInvalid, FormValues, form_values, problem_of, validate
+from .forms import FormInvalid, FormValues, form_state, form_values, validate
 from .rendering import METHOD_NAMES, OrganizerPage, StaffPage, page_router, render, translator_for
 
 router = page_router()
@@ -35,7 +35,6 @@ async def _results_page(
         round_ = await round_or_404(session, round_id)
         jurors = list(await jurors_of(session, round_))
         results = await results_of(session, round_id)
-    errors, alert, problems = problem_of(problem) if problem else ({}, None, [])
     context = {
         "round": round_,
         "r": results,
@@ -45,11 +44,7 @@ async def _results_page(
         and round_.kind == "final"
         and round_.status == "closed"
         and results.snapshot_hash is None,
-        "v": values or {},
-        "e": errors,
-        "alert": alert,
-        "problems": problems,
-        "notice": request.query_params.get("done", ""),
+        **form_state(request, values, problem),
     }
     return render(request, "results.html", context, status)
 

@@ -35,10 +35,10 @@ from ..scoring.service import reopen
 from .forms import (
     FormInvalid,
     FormValues,
+    form_state,
     form_values,
     moment_value,
     parse_moment,
-    problem_of,
     validate,
 )
 from .rendering import StaffPage, page_router, render, translator_for
@@ -99,16 +99,12 @@ async def _new_round_page(
         contest = await contest_or_404(session, contest_id)
         councils = [c for c, _ in await councils_of(session, contest_id)]
         rounds = await rounds_of(session, contest_id)
-    errors, alert, problems = problem_of(problem) if problem else ({}, None, [])
     context = {
         "contest": contest,
         "councils": councils,
         "previous_rounds": [r for r in rounds if r.kind == "preliminary"],
         "criteria_rows": range(CRITERIA_ROWS),
-        "v": values,
-        "e": errors,
-        "alert": alert,
-        "problems": problems,
+        **form_state(request, values, problem),
     }
     return render(request, "round_new.html", context, status)
 
@@ -216,7 +212,6 @@ async def _round_page(
         progress = await progress_of(session, round_id)
     per_entry = Counter(a.entry_code for a in listed if a.active)
     short = sorted(code for code, n in per_entry.items() if n < round_.jurors_per_entry)
-    errors, alert, problems = problem_of(problem) if problem else ({}, None, [])
     v = {"deadline": moment_value(round_.deadline), **(values or {})}
     context = {
         "round": round_,
@@ -229,12 +224,8 @@ async def _round_page(
         "missing": progress.assigned - progress.submitted,
         "runs": runs,
         "ballot_open": ballot_open,
-        "v": v,
-        "e": errors,
-        "alert": alert,
-        "problems": problems,
+        **form_state(request, v, problem),
         "failed": v.get("form", "") if problem else "",
-        "notice": request.query_params.get("done", ""),
         "reminded": request.query_params.get("n", ""),
     }
     return render(request, "round.html", context, status)
@@ -391,16 +382,12 @@ async def _assignment_page(
     found = next((a for a in listed if a.assignment_id == assignment_id), None)
     if found is None:
         raise ApiError(404, "Không tìm thấy phân công. / Assignment not found.")
-    errors, alert, problems = problem_of(problem) if problem else ({}, None, [])
     context = {
         "round": round_,
         "a": found,
         "history": [a for a in listed if a.entry_id == found.entry_id],
         "jurors": [j for j in jurors if j.member_id != found.member_id],
-        "v": values or {},
-        "e": errors,
-        "alert": alert,
-        "problems": problems,
+        **form_state(request, values, problem),
     }
     return render(request, "assignment.html", context, status)
 

@@ -6,7 +6,7 @@ The organizer's approval freezes them in a hashed snapshot and reveals the winne
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -103,12 +103,9 @@ async def _tallies(
     """Each finalist's tally from the latest closed ballot that included it."""
     quorum = round_.ballot_quorum or math.ceil(jurors * 2 / 3)
     rules = BallotRules(quorum=quorum, majority=round_.ballot_majority)
-    tiers = sorted(
-        {t.code for ts in tiers_of(contest).values() for t in ts},
-        key=lambda code: min(
-            (i for ts in tiers_of(contest).values() for i, t in enumerate(ts) if t.code == code)
-        ),
-    )
+    tiers: list[str] = []  # best first, as the contest lists them
+    for category_tiers in tiers_of(contest).values():
+        tiers += [t.code for t in category_tiers if t.code not in tiers]
     found: dict[str, EntryTally] = {}
     closed = 0
     for run in await runs_of(session, round_.round_id):
@@ -407,7 +404,3 @@ async def _winners(session: AsyncSession, computed: RoundResults) -> list[Winner
 
 async def snapshot_for(session: AsyncSession, round_id: str) -> ResultsSnapshot | None:
     return await session.get(ResultsSnapshot, round_id)
-
-
-def lines_of(computed: RoundResults) -> Sequence[ResultLine]:
-    return [line for c in computed.categories for line in c.lines]

@@ -3,6 +3,7 @@ by side, flags, advancement, votes, tiers, prizes against the budget; authors on
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models import EntryCredits
@@ -18,15 +19,19 @@ async def results_of(session: AsyncSession, round_id: str) -> ResultsOut:
 
 async def results_out(session: AsyncSession, computed: RoundResults) -> ResultsOut:
     snapshot = await snapshot_for(session, computed.round.round_id)
+    named: dict[str, list[str]] = {}  # authors are named once the results are approved
+    if snapshot is not None:
+        ids = [line.entry.entry_id for c in computed.categories for line in c.lines]
+        for credits in await session.scalars(
+            sa.select(EntryCredits).where(EntryCredits.entry_id.in_(ids))
+        ):
+            named[credits.entry_id] = [a["full_name"] for a in credits.authors]
     categories: list[CategoryOut] = []
     for c in computed.categories:
         lines: list[LineOut] = []
         for line in c.lines:
             agg = line.ranked.aggregate if line.ranked else None
-            authors = None
-            if snapshot is not None:
-                credits = await session.get(EntryCredits, line.entry.entry_id)
-                authors = [a["full_name"] for a in credits.authors] if credits else []
+            authors = named.get(line.entry.entry_id, []) if snapshot is not None else None
             lines.append(
                 LineOut(
                     entry_id=line.entry.entry_id,

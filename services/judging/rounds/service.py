@@ -4,7 +4,7 @@ deadline extended, closed. Every step is written to the audit log."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -337,7 +337,3 @@ async def close(
         ),
     )
     return round_
-
-
-def is_open_for_scoring(round_: Round, now: datetime) -> bool:
-    return round_.status == "released" and now < round_.deadline

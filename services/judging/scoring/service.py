@@ -580,7 +580,3 @@ async def _replan_reminders(
                     created_at=now,
                 )
             )
-
-
-def deadline_passed(round_: Round, now: datetime | None = None) -> bool:
-    return (now or utc_now()) >= round_.deadline
