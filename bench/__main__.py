@@ -8,11 +8,11 @@ import json
 import sys
 from typing import Any
 
-from bench import judging, juror_page, pipeline, uploads
+from bench import judging, juror_page, notify_email, pipeline, uploads
 from bench.pipeline import BenchOptions, Emit
 from bench.uploads import UploadOptions
 
-JUDGING_BENCHES = (judging.AGGREGATES, juror_page.JUROR_PAGE)
+JUDGING_BENCHES = (judging.AGGREGATES, juror_page.JUROR_PAGE, notify_email.NOTIFY_EMAIL)
 ALL_BENCHES = pipeline.ALL_BENCHES + uploads.ALL_BENCHES + JUDGING_BENCHES
 MiB = 1 << 20
 
@@ -129,6 +129,8 @@ def run_judging(only: tuple[str, ...], quick: bool, emit: Emit) -> None:
         emit(judging.aggregates_bench(quick))
     if juror_page.JUROR_PAGE in only:
         emit(juror_page.juror_page_bench(quick))
+    if notify_email.NOTIFY_EMAIL in only:
+        emit(notify_email.notify_email_bench(quick))
 
 
 async def run_all(options: BenchOptions, upload_options: UploadOptions, emit: Emit) -> int:

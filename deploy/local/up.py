@@ -135,13 +135,20 @@ class Up:
             "LANTOA_AUTH_PUBLIC_KEY_FILE": str(public),
             "LANTOA_SUBMISSIONS_AUTH_PRIVATE_KEY_FILE": str(private),
             "LANTOA_SUBMISSIONS_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['submissions']}",
-            "LANTOA_SUBMISSIONS_RETURN_ORIGINS": f"http://127.0.0.1:{self.ports.services['judging']}",
+            "LANTOA_SUBMISSIONS_RETURN_ORIGINS": ",".join(
+                f"http://127.0.0.1:{self.ports.services[name]}" for name in ("judging", "notify")
+            ),
             "LANTOA_JUDGING_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['judging']}",
             "LANTOA_JUDGING_SIGN_IN_URL": (
                 f"http://127.0.0.1:{self.ports.services['submissions']}/sign-in"
             ),
             "LANTOA_NOTIFY_SMTP_PORT": str(self.ports.smtp),
             "LANTOA_NOTIFY_PORTAL_URL": f"http://127.0.0.1:{self.ports.services['submissions']}",
+            "LANTOA_NOTIFY_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['notify']}",
+            "LANTOA_NOTIFY_SIGN_IN_URL": (
+                f"http://127.0.0.1:{self.ports.services['submissions']}/sign-in"
+            ),
+            "LANTOA_NOTIFY_MAIL_CATCHER_DIR": str(self.data / "mail"),
         }
         for name, port in self.ports.services.items():
             prefix = f"LANTOA_{name.upper()}_"
@@ -183,7 +190,7 @@ class Up:
             [
                 PYTHON,
                 "-m",
-                "deploy.local.mailcatcher",
+                "services.notify.catcher",
                 "--port",
                 str(self.ports.smtp),
                 "--maildir",
@@ -258,7 +265,8 @@ class Up:
             f"  NATS JetStream   nats://127.0.0.1:{p.nats}   (monitor http://127.0.0.1:{p.nats_monitor}/)",
             f"  S3 (SeaweedFS)   http://127.0.0.1:{p.s3}   "
             f"(khoá / keys: {self.data}/s3-credentials.json)",
-            f"  Thư đã gửi / caught e-mail   SMTP 127.0.0.1:{p.smtp} → {self.data}/mail (Maildir)",
+            f"  Thư đã gửi / caught e-mail   http://127.0.0.1:{p.services['notify']}/mail"
+            f"   (SMTP 127.0.0.1:{p.smtp} → {self.data}/mail)",
             f"  Nhật ký / logs   {self.logs}/*.log",
             "",
             f"  Tài khoản mẫu / demo logins (mật khẩu / password: {DEMO_PASSWORD})",

@@ -9,6 +9,7 @@ from .judging import (
     ScoreSubmitted,
 )
 from .notify import NotificationFailed, NotificationSent
+from .publish import PublicationCompleted, PublicationFailed
 from .streams import DEAD_LETTER_STREAM, StreamSpec, dead_letter_subject, service_stream
 from .submissions import (
     AccountEmailRequested,
@@ -35,6 +36,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (  # type: ignore[type-arg]
     ResultsApproved,
     NotificationSent,
     NotificationFailed,
+    PublicationCompleted,
+    PublicationFailed,
 )
 
 EVENTS_BY_SUBJECT: dict[str, type[Event]] = {e.SUBJECT: e for e in ALL_EVENTS}  # type: ignore[type-arg]
@@ -55,6 +58,8 @@ __all__ = [
     "NotificationFailed",
     "NotificationSent",
     "Payload",
+    "PublicationCompleted",
+    "PublicationFailed",
     "ResultsApproved",
     "RoundClosed",
     "ScoreSubmitted",

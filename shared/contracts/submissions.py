@@ -114,6 +114,8 @@ class Submitter(Payload):
     email: str
     display_name: str
     language: str = "vi"
+    # For Zalo ZNS messages: the account's phone, else the main author's (as typed).
+    phone: str = ""
 
 
 class EntrySubmittedPayload(Payload):

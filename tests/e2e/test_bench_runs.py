@@ -63,3 +63,9 @@ def test_the_upload_benches_run_the_protocol_and_lose_no_receipt() -> None:
     assert submit["duplicate_codes"] == 0 and submit["failed_journeys"] == 0, submit["errors"]
     assert submit["outbox_events"] == submit["published_events"] == submit["bus_events"] == 50
     assert submit["p50_ms"] <= submit["p99_ms"] and submit["submit_p99_ms"] < submit["p99_ms"]
+
+
+def test_the_notify_bench_sends_every_message_once() -> None:
+    [line] = quick_bench("notify_email_10000")
+    assert line["received"] == line["messages"] == 500
+    assert line["duplicates"] == 0

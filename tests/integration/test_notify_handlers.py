@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from services.notify.handlers import NotifyHandlers, subscriptions
 from services.notify.main import MIGRATIONS
 from services.notify.models import Delivery
+from services.notify.projection import project_contest
 from services.notify.settings import NotifySettings
 from shared.contracts.base import Event
 from shared.contracts.judging import (
@@ -23,12 +24,15 @@ from shared.contracts.judging import (
     JurorReminderRequested,
     JurorReminderRequestedPayload,
     ReminderKind,
+    ResultsApproved,
 )
+from shared.contracts.publish import PublicationCompleted
 from shared.contracts.submissions import (
     AccountEmailPurpose,
     AccountEmailRequested,
     AccountEmailRequestedPayload,
     AnonymisedEntry,
+    ContestPublished,
     EntryScreened,
     EntryScreenedPayload,
     EntrySubmitted,
@@ -38,6 +42,7 @@ from shared.contracts.submissions import (
     Submitter,
 )
 from shared.db import Database
+from tests.support.judging import contest_event
 from tests.support.keys import write_key_pair
 
 PORTAL = "https://thi.lantoa.vn"
@@ -64,9 +69,12 @@ def settings(tmp_path: Path) -> NotifySettings:
 
 @pytest.fixture
 async def db(database) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
+    """Notify's database, knowing the contest the events below are about."""
     db = Database(database.url, database.schema)
     try:
         await db.migrate(MIGRATIONS)
+        async with db.transaction() as session:
+            await project_contest(session, contest_event("contest-1").payload)
         yield db
     finally:
         await db.dispose()
@@ -257,26 +265,37 @@ async def test_each_event_gets_its_own_email(db: Database, settings: NotifySetti
     assert len(await deliveries(db, second)) == 1
 
 
-async def test_a_bad_link_queues_nothing(db: Database, settings: NotifySettings) -> None:
+async def test_a_bad_link_is_recorded_as_failed_with_its_reason(
+    db: Database, settings: NotifySettings
+) -> None:
     event = account(AccountEmailPurpose.VERIFY_EMAIL)
     event = event.model_copy(
         update={"payload": event.payload.model_copy(update={"link": "/tai-khoan?t=1"})}
     )
-    with pytest.raises(ValueError, match="absolute"):
-        async with db.transaction() as session:
-            await NotifyHandlers(settings).account_email(event, session)
-    assert await deliveries(db, event) == []
+    async with db.transaction() as session:
+        await NotifyHandlers(settings).account_email(event, session)
+    [row] = await deliveries(db, event)
+    assert (row.status, row.recipient, row.template) == (
+        "failed",
+        "thuky@demo.lantoa.vn",
+        "account_verify_email",
+    )
+    assert row.last_error is not None and "not an absolute http(s) link" in row.last_error
+    assert row.body_text == ""  # nothing half-made is ever sent
 
 
 def test_one_durable_consumer_per_event_type(settings: NotifySettings) -> None:
     wired = {s.event_type: s for s in subscriptions(settings)}
     assert set(wired) == {
+        ContestPublished,
         EntrySubmitted,
         AccountEmailRequested,
         EntryScreened,
         EntryWithdrawn,
         JurorAssigned,
         JurorReminderRequested,
+        ResultsApproved,
+        PublicationCompleted,
     }
     assert wired[EntrySubmitted].durable == "notify-entry-receipts"  # unchanged: keeps its place
     durables = [s.durable for s in wired.values()]
@@ -400,14 +419,15 @@ async def test_an_automatic_reminder_has_no_empty_note(
     assert "\n\n\n" not in row.body_text
 
 
-async def test_a_juror_mail_with_a_bad_link_queues_nothing(
+async def test_a_juror_mail_with_a_bad_link_is_refused_with_its_reason(
     db: Database, settings: NotifySettings
 ) -> None:
     event = assigned()
     event = event.model_copy(
         update={"payload": event.payload.model_copy(update={"link": "/rounds/01JROUND"})}
     )
-    with pytest.raises(ValueError, match="absolute"):
-        async with db.transaction() as session:
-            await NotifyHandlers(settings).juror_assigned(event, session)
-    assert await deliveries(db, event) == []
+    async with db.transaction() as session:
+        await NotifyHandlers(settings).juror_assigned(event, session)
+    [row] = await deliveries(db, event)
+    assert (row.status, row.recipient) == ("failed", "giamkhao2@hoidong.lantoa.vn")
+    assert row.last_error is not None and "absolute" in row.last_error

@@ -14,3 +14,10 @@ def local_datetime(value: datetime, language: str = "vi") -> str:
     if language == "en":
         return local.strftime("%d/%m/%Y %H:%M (Vietnam time)")
     return local.strftime("%H:%M ngày %d/%m/%Y")
+
+
+def money(amount: int, language: str = "vi") -> str:
+    """``10.000.000 đ``; ``10,000,000 VND`` in English."""
+    if language == "en":
+        return f"{amount:,} VND"
+    return f"{amount:,} đ".replace(",", ".")

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from shared.contracts.judging import JurorAssignedPayload, JurorReminderRequestedPayload
+from shared.contracts.judging import (
+    JurorAssignedPayload,
+    JurorReminderRequestedPayload,
+    ResultsApprovedPayload,
+)
+from shared.contracts.publish import PublicationPayload
 from shared.contracts.submissions import (
     AccountEmailPurpose,
     AccountEmailRequestedPayload,
@@ -20,7 +25,7 @@ from shared.contracts.submissions import (
     ScreeningDecision,
 )
 
-from .formatting import local_datetime
+from .formatting import local_datetime, money
 from .templates import supported_language
 
 # Staff roles as the contest's own documents name them (vi), and in English.
@@ -47,10 +52,28 @@ SCREENING_TEMPLATES: dict[ScreeningDecision, str] = {
 
 @dataclass(frozen=True)
 class Message:
+    """What one person is told; the channels (e-mail, Zalo) are chosen when it is queued."""
+
     template: str
-    recipient: str
+    recipient: str  # e-mail address
     language: str
     context: dict[str, Any]
+    name: str = ""
+    phone: str = ""  # as typed; checked when a Zalo message is planned
+
+
+@dataclass(frozen=True)
+class ContestantEntry:
+    """An entry as notify knows it, with the person who submitted it."""
+
+    entry_id: str
+    code: str
+    title: str
+    category: str
+    email: str
+    name: str
+    language: str = "vi"
+    phone: str = ""
 
 
 def role_names(roles: Sequence[str], language: str) -> tuple[str, ...]:
@@ -86,6 +109,8 @@ def receipt_message(p: EntrySubmittedPayload, portal_url: str) -> Message:
         template="entry_receipt",
         recipient=p.submitter.email,
         language=p.submitter.language,
+        name=p.submitter.display_name,
+        phone=p.submitter.phone,
         context={
             "name": p.submitter.display_name,
             "code": p.code,
@@ -104,6 +129,7 @@ def account_message(p: AccountEmailRequestedPayload) -> Message:
         template=ACCOUNT_TEMPLATES[p.purpose],
         recipient=p.email,
         language=language,
+        name=p.display_name,
         context={
             "name": p.display_name,
             "link": absolute_link(p.link),
@@ -121,6 +147,8 @@ def screening_message(p: EntryScreenedPayload, portal_url: str) -> Message:
         template=SCREENING_TEMPLATES[p.decision],
         recipient=p.submitter.email,
         language=language,
+        name=p.submitter.display_name,
+        phone=p.submitter.phone,
         context={
             "name": p.submitter.display_name,
             "code": p.code,
@@ -138,6 +166,8 @@ def withdrawal_message(p: EntryWithdrawnPayload, portal_url: str) -> Message:
         template="entry_withdrawn",
         recipient=p.submitter.email,
         language=language,
+        name=p.submitter.display_name,
+        phone=p.submitter.phone,
         context={
             "name": p.submitter.display_name,
             "code": p.code,
@@ -155,6 +185,7 @@ def juror_assigned_message(p: JurorAssignedPayload) -> Message:
         template="juror_assigned",
         recipient=p.email,
         language=language,
+        name=p.display_name,
         context={
             "name": p.display_name,
             "contest_title": p.contest_title,
@@ -173,6 +204,7 @@ def juror_reminder_message(p: JurorReminderRequestedPayload) -> Message:
         template="juror_reminder",
         recipient=p.email,
         language=language,
+        name=p.display_name,
         context={
             "name": p.display_name,
             "contest_title": p.contest_title,
@@ -184,3 +216,139 @@ def juror_reminder_message(p: JurorReminderRequestedPayload) -> Message:
             "note": p.note.strip() or None,
         },
     )
+
+
+def results_messages(
+    p: ResultsApprovedPayload, entries: Sequence[ContestantEntry], results_url: str
+) -> list[Message]:
+    """One message per contestant: the awards they won with tier and prize, or thanks.
+
+    ``entries`` are every entry submitted and not withdrawn; a winner missing from them (an
+    entry notify never heard of) is still congratulated through its authors' addresses."""
+    winners = {w.entry_id: w for w in p.winners}
+    people: dict[str, list[ContestantEntry]] = {}
+    for entry in entries:
+        people.setdefault(entry.email.lower(), []).append(entry)
+    known = {e.entry_id for e in entries}
+    for w in p.winners:
+        if w.entry_id not in known:
+            for author in w.authors:
+                if author.email:
+                    people.setdefault(author.email.lower(), []).append(
+                        ContestantEntry(
+                            entry_id=w.entry_id,
+                            code=w.code,
+                            title=w.title,
+                            category=w.category_name,
+                            email=author.email.lower(),
+                            name=author.full_name,
+                        )
+                    )
+    messages: list[Message] = []
+    for email, own in sorted(people.items()):
+        first = own[0]
+        language = supported_language(first.language)
+        awards = [
+            {
+                "code": e.code,
+                "title": e.title,
+                "category": e.category,
+                "tier": winners[e.entry_id].tier_name,
+                "prize": money(winners[e.entry_id].prize_vnd, language),
+            }
+            for e in own
+            if e.entry_id in winners
+        ]
+        others = [
+            {"code": e.code, "title": e.title, "category": e.category}
+            for e in own
+            if e.entry_id not in winners
+        ]
+        context: dict[str, Any] = {
+            "name": first.name,
+            "contest_title": p.contest_title,
+            "results_url": results_url,
+            "organizer": "",
+        }
+        if awards:
+            template = "results_winner"
+            context.update(awards=awards, others=others)
+        else:
+            template = "results_thanks"
+            context.update(entries=others)
+        messages.append(
+            Message(
+                template=template,
+                recipient=email,
+                language=language,
+                context=context,
+                name=first.name,
+                phone=first.phone,
+            )
+        )
+    return messages
+
+
+def published_message(p: PublicationPayload, entry: ContestantEntry) -> Message:
+    """Tell the author where their work now runs."""
+    language = supported_language(entry.language)
+    return Message(
+        template="entry_published",
+        recipient=entry.email,
+        language=language,
+        name=entry.name,
+        phone=entry.phone,
+        context={
+            "name": entry.name,
+            "code": entry.code,
+            "title": entry.title,
+            "outlet": p.outlet_name,
+            "url": absolute_link(p.url) if p.url else None,
+            "published_at": local_datetime(p.at, language),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    language: str = "vi"
+    phone: str = ""
+
+
+def announcement_messages(
+    recipients: Sequence[Recipient],
+    *,
+    contest_title: str,
+    organizer: str,
+    subject: str,
+    body: str,
+) -> list[Message]:
+    """The organizer's words, as paragraphs (they are escaped when rendered, never markup)."""
+    paragraphs = [part.strip() for part in body.replace("\r\n", "\n").split("\n\n")]
+    paragraphs = [part for part in paragraphs if part]
+    seen: set[str] = set()
+    messages: list[Message] = []
+    for person in recipients:
+        email = person.email.lower()
+        if email in seen:
+            continue
+        seen.add(email)
+        messages.append(
+            Message(
+                template="announcement",
+                recipient=email,
+                language=supported_language(person.language),
+                name=person.name,
+                phone=person.phone,
+                context={
+                    "name": person.name,
+                    "contest_title": contest_title,
+                    "organizer": organizer,
+                    "subject": subject,
+                    "paragraphs": paragraphs,
+                },
+            )
+        )
+    return messages

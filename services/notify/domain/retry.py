@@ -9,9 +9,12 @@ BASE_DELAY_SECONDS = 30.0
 MAX_DELAY_SECONDS = 6 * 3600.0
 
 
-def retry_delay(attempt: int, rng: random.Random | None = None) -> timedelta:
-    """Exponential backoff with full jitter: 30 s, 1 min, 2 min, ... capped at 6 h."""
-    ceiling = min(MAX_DELAY_SECONDS, BASE_DELAY_SECONDS * 2 ** max(0, attempt - 1))
+def retry_delay(
+    attempt: int, rng: random.Random | None = None, base_seconds: float = BASE_DELAY_SECONDS
+) -> timedelta:
+    """Exponential backoff with jitter: about 30 s, 1 min, 2 min, ... capped at 6 h; the jitter
+    (half to all of the step) keeps retries of many deliveries from arriving together."""
+    ceiling = min(MAX_DELAY_SECONDS, base_seconds * 2 ** max(0, attempt - 1))
     spread = (rng or random).uniform(0.5, 1.0)
     return timedelta(seconds=ceiling * spread)
 

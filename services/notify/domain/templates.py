@@ -27,6 +27,20 @@ class RenderedMessage:
     language: str
 
 
+PARTS = ("subject.txt", "txt", "html")
+
+
+def template_names() -> list[str]:
+    """Our message templates: those whose every part exists in every language."""
+    folder = TEMPLATES / "email"
+    names = {path.name.split(".", 1)[0] for path in folder.glob("*.*")}
+    return sorted(
+        name
+        for name in names
+        if all((folder / f"{name}.{lang}.{part}").is_file() for lang in LANGUAGES for part in PARTS)
+    )
+
+
 def supported_language(language: str) -> str:
     """The language a message is written in: the reader's if we have it, else Vietnamese."""
     return language if language in LANGUAGES else "vi"

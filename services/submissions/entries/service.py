@@ -148,7 +148,7 @@ async def submit_entry(
                 version=entry.version,
                 submitted_at=entry.submitted_at,
                 files=tuple(submitted_file(f) for f in entry.files if f.status == "verified"),
-                submitter=submitter(owner),
+                submitter=submitter(owner, entry),
             ),
         ),
     )
@@ -178,7 +178,7 @@ async def withdraw_entry(
                 category_id=entry.category_id,
                 title=entry.title,
                 withdrawn_at=entry.withdrawn_at,
-                submitter=submitter(owner),
+                submitter=submitter(owner, entry),
             ),
         ),
     )
@@ -202,13 +202,20 @@ async def my_entries(session: AsyncSession, who: Principal) -> list[Entry]:
     return list(rows)
 
 
-def submitter(account: Account) -> Submitter:
+def submitter(account: Account, entry: Entry) -> Submitter:
     return Submitter(
         account_id=account.account_id,
         email=account.email,
         display_name=account.display_name,
         language=account.language,
+        phone=account.phone or contact_phone(account, entry),
     )
+
+
+def contact_phone(account: Account, entry: Entry) -> str:
+    """The phone of the author who is the account holder, else of the main author."""
+    own = [a.phone for a in entry.authors if a.email == account.email.lower()]
+    return next((p for p in own + [a.phone for a in entry.authors] if p), "")
 
 
 def submitted_file(file: EntryFile) -> SubmittedFile:

@@ -202,7 +202,7 @@ async def decide(
                 decided_at=now,
                 entry=anonymised(entry, category, snapshot) if accepted else None,
                 credits=credits(snapshot) if accepted else None,
-                submitter=submitter(owner),
+                submitter=submitter(owner, entry),
             ),
         ),
     )

@@ -1,0 +1,1 @@
+"""Organizers' announcements to a group of a contest's people."""

@@ -1,0 +1,1 @@
+"""Bounce reports: received over SMTP (bounce+<delivery>@) or HTTP, applied to deliveries."""

@@ -1,0 +1,1 @@
+"""People's choices of channels, and the links that turn non-essential messages off."""
