@@ -32,7 +32,7 @@ from tests.support.stack import Stack
 
 NOTIFY_EMAIL = "notify_email_10000"
 MESSAGES = 10_000
-QUICK_MESSAGES = 500
+QUICK_MESSAGES = 200
 AIM_SECONDS = 60.0
 CONNECTIONS = 4
 

@@ -46,6 +46,9 @@ class NotifySettings(ServiceSettings):
     zalo_daily_quota: int = Field(default=500, ge=0)
     # Webhooks
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Webhooks to loopback, private or link-local addresses reach inside our own network: off
+    # unless this is a test or a closed installation that needs them.
+    webhook_allow_private_hosts: bool = False
 
 
 def get_settings() -> NotifySettings:

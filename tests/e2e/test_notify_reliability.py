@@ -24,8 +24,8 @@ from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
-MESSAGES = 240
-KILL_AFTER = 60  # messages the SMTP server keeps before the process is killed
+MESSAGES = 160
+KILL_AFTER = 40  # messages the SMTP server keeps before the process is killed
 
 
 @pytest.fixture

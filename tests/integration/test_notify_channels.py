@@ -122,6 +122,24 @@ async def test_a_receipt_goes_by_email_and_zalo_and_bad_input_is_refused_with_it
         assert refused.status == "failed" and "Số di động" in (refused.last_error or "")
         long_name = by_event[too_long.event_id]["zalo"]
         assert long_name.status == "failed" and "customer_name" in (long_name.last_error or "")
+
+        # A mapping whose parameter the message does not carry: refused, naming it.
+        broken = {
+            **RECEIPT_ZNS,
+            "params": [
+                *RECEIPT_ZNS["params"],
+                {"name": "prize", "source": "prize", "max_length": 30, "required": True},
+            ],
+        }
+        assert (
+            await operator.put("/api/zalo/templates/entry_receipt", json=broken)
+        ).status_code == 200
+        fourth = submitted(4, "0987 111 222")
+        await notify.feed(fourth)
+        await notify.settled()
+        rows = {d.channel: d for d in await notify.deliveries(source_event_id=fourth.event_id)}
+        assert rows["email"].status == "sent"
+        assert rows["zalo"].status == "failed" and "prize" in (rows["zalo"].last_error or "")
         assert len(zalo.messages) == 1  # nothing bad was ever sent to Zalo
 
         # Zalo's delivery receipt marks it delivered.
@@ -136,7 +154,7 @@ async def test_approved_results_reach_a_signed_webhook_without_contact_details(
     serving = receiver.serve()
     next(serving)
     try:
-        async with notify_running(infra, database) as notify:
+        async with notify_running(infra, database, webhook_allow_private_hosts=True) as notify:
             organizer = notify.as_role(Role.ORGANIZER)
             created = await organizer.post(
                 "/api/webhooks",

@@ -10,7 +10,8 @@ from email.message import EmailMessage
 
 import pytest
 
-from services.notify.planning import UNKNOWN_CONTEST
+from services.notify.domain.messages import Message
+from services.notify.planning import UNKNOWN_CONTEST, Planner, Source
 from shared.auth import Role
 from shared.contracts.judging import (
     JurorAssigned,
@@ -339,6 +340,22 @@ async def test_bad_input_is_recorded_with_its_reason_and_holds_nothing_up(
         assert (row.status, row.last_error) == ("failed", UNKNOWN_CONTEST)
         assert not [m for m in notify.smtp.messages() if "evil" in m.as_string()]
         assert [m["To"] for m in notify.smtp.messages()] == ["mai@demo.vn"]
+
+        # A template value the message does not carry: refused with the name of the value.
+        async with notify.runtime.db.transaction() as session:
+            [missing] = await Planner(notify.settings).plan(
+                session,
+                Source(event_id="evt-missing-value", event_type="test", contest_id="contest-1"),
+                Message(
+                    template="entry_receipt",
+                    recipient="mai@demo.vn",
+                    language="vi",
+                    context={"name": "Lộc Thị Mai"},  # no code, title, ...
+                ),
+            )
+        assert missing.status == "failed"
+        assert "a template value is missing" in (missing.last_error or "")
+        assert "is undefined" in (missing.last_error or "")
 
         # The operator sees each reason in the log.
         operator = notify.as_role(Role.OPERATOR)

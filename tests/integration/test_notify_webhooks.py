@@ -35,7 +35,9 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 async def notify(infra: Infra, database: DatabaseTarget) -> AsyncIterator[Notify]:
-    async with notify_running(infra, database, webhook_timeout_seconds=TIMEOUT) as running_notify:
+    async with notify_running(
+        infra, database, webhook_timeout_seconds=TIMEOUT, webhook_allow_private_hosts=True
+    ) as running_notify:
         yield running_notify
 
 
@@ -372,3 +374,43 @@ async def test_bad_urls_and_topics_are_refused_with_the_reason(notify: Notify) -
         assert unknown.status_code == 422
         assert unknown.json()["detail"].startswith("Không có loại sự kiện everything")
         assert (await organizer.get("/api/webhooks")).json() == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8003/api/deliveries",
+        "http://localhost:9999/",
+        "http://169.254.169.254/latest/meta-data/",  # cloud instance metadata
+        "http://10.0.0.5/hook",
+        "http://[::1]:8080/",
+    ],
+)
+async def test_webhooks_cannot_reach_inside_our_own_network(
+    infra: Infra, database: DatabaseTarget, url: str
+) -> None:
+    async with notify_running(infra, database) as strict:
+        async with strict.as_role(Role.ORGANIZER) as organizer:
+            refused = await organizer.post("/api/webhooks", json={"url": url, "topics": []})
+        assert refused.status_code == 422, refused.text
+        assert "địa chỉ nội bộ" in refused.text and "internal address" in refused.text
+        # One registered before the rule (or whose name now leads inside) fails at send time.
+        async with strict.runtime.db.transaction() as session:
+            session.add(
+                Webhook(
+                    webhook_id="wh-inside",
+                    url=url,
+                    secret="s",
+                    topics="",
+                    created_at=utc_now(),
+                )
+            )
+        channel = WebhookChannel(strict.runtime.db, strict.settings)
+        delivery = Delivery(
+            delivery_id="d-inside", recipient="wh-inside", payload="{}", template="ping"
+        )
+        try:
+            with pytest.raises(PermanentFailure, match="internal address"):
+                await channel.send(delivery)
+        finally:
+            await channel.close()

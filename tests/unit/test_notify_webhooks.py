@@ -15,6 +15,7 @@ from services.notify.domain.webhooks import (
     InvalidWebhook,
     body_of,
     classify_status,
+    is_internal,
     new_secret,
     sign,
     subscribes_to,
@@ -199,3 +200,24 @@ def test_secrets_are_fresh_and_long() -> None:
     assert first != second
     assert first.startswith("whsec_") and len(first) >= 40
     assert len(first) <= 128  # fits the column
+
+
+@pytest.mark.parametrize(
+    ("address", "internal"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("172.16.0.9", True),
+        ("192.168.1.10", True),
+        ("169.254.169.254", True),
+        ("0.0.0.0", True),
+        ("::1", True),
+        ("fe80::1%eth0", True),
+        ("::ffff:127.0.0.1", True),
+        ("fd00::5", True),
+        ("203.113.131.1", False),  # a public address in Vietnam
+        ("2001:ee0:4f4b::1", False),
+    ],
+)
+def test_internal_addresses_are_recognised(address: str, internal: bool) -> None:
+    assert is_internal(address) is internal

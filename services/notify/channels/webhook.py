@@ -18,6 +18,7 @@ from shared.db import Database
 from ..domain.webhooks import classify_status, sign
 from ..models import Delivery, Webhook
 from ..settings import NotifySettings
+from ..webhooks.addresses import InternalAddress, refuse_internal
 from .base import Outcome, PermanentFailure, TemporaryFailure
 
 USER_AGENT = "LanToa-Webhook/1"
@@ -39,6 +40,7 @@ class WebhookChannel:
     ) -> None:
         self.db = db
         self.timeout = settings.webhook_timeout_seconds
+        self.allow_private_hosts = settings.webhook_allow_private_hosts
         self.clock = clock
         # Redirects are not followed: the organizer registered this URL, not wherever it
         # points today, and a 3xx counts as a permanent failure.
@@ -50,6 +52,11 @@ class WebhookChannel:
 
     async def send(self, delivery: Delivery) -> Outcome:
         webhook = await self._webhook(delivery.recipient)
+        if not self.allow_private_hosts:
+            try:
+                await refuse_internal(webhook.url)
+            except InternalAddress as error:
+                raise PermanentFailure(str(error)) from error
         body = delivery.payload.encode("utf-8")
         timestamp = int(self.clock().timestamp())
         headers = {

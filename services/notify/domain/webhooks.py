@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
 from collections.abc import Iterable, Mapping
@@ -216,3 +217,25 @@ def subscribes_to(text: str, topic: str) -> bool:
 def new_secret() -> str:
     """A fresh signing secret: 256 random bits, recognisable by its prefix if it leaks."""
     return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+INTERNAL_ADDRESS = (
+    "Webhook trỏ vào địa chỉ nội bộ ({address}), không được phép / "
+    "the webhook points at an internal address ({address}), which is not allowed"
+)
+
+
+def is_internal(address: str) -> bool:
+    """Loopback, private, link-local (cloud metadata), reserved or unspecified addresses: our
+    own network, where an organizer's webhook must not reach."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return bool(
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )

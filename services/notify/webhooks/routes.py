@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from shared.web import Runtime
 
-from ..deps import Organizer, Staff
+from ..deps import Organizer, Staff, notify_settings
 from ..domain.webhooks import TOPICS, topics_of
 from ..models import Webhook
 from .service import (
@@ -85,6 +85,7 @@ async def register_webhook(
             topics=body.topics,
             description=body.description,
             created_by=organizer.account_id,
+            allow_private_hosts=notify_settings(runtime).webhook_allow_private_hosts,
         )
         return WebhookWithSecret(**webhook_out(webhook).model_dump(), secret=webhook.secret)
 

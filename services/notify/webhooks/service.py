@@ -25,6 +25,7 @@ from ..domain.webhooks import (
     validate_url,
 )
 from ..models import Delivery, Webhook
+from .addresses import InternalAddress, refuse_internal
 
 NOT_FOUND = "Không có webhook này. / No such webhook."
 INACTIVE = "Webhook đã bị tắt. / The webhook is deactivated."
@@ -39,12 +40,15 @@ async def create_webhook(
     topics: list[str],
     description: str,
     created_by: str,
+    allow_private_hosts: bool = False,
 ) -> Webhook:
     """A new active webhook with a fresh secret (the caller shows it once)."""
     try:
         checked_url = validate_url(url)
         checked_topics = validate_topics(topics)
-    except InvalidWebhook as error:
+        if not allow_private_hosts:
+            await refuse_internal(checked_url)
+    except (InvalidWebhook, InternalAddress) as error:
         raise ApiError(422, str(error)) from error
     webhook = Webhook(
         webhook_id=new_event_id(),
