@@ -6,20 +6,18 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from shared.auth import Principal, Role
 from shared.errors import ApiError
-from shared.web import Runtime, require_roles
+from shared.web import Runtime
 
+from ..deps import Operator
 from ..domain.dsn import parse_report
 from ..settings import NotifySettings
 from .service import record_report
 
 router = APIRouter(prefix="/api", tags=["bounces"])
-
-Operator = Annotated[Principal, Depends(require_roles(Role.OPERATOR))]
 
 MAX_BODY_BYTES = 2 << 20
 CONTENT_TYPE = "message/rfc822"

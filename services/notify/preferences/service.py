@@ -40,10 +40,11 @@ async def recipient_of_token(session: AsyncSession, token: str) -> tuple[str, st
     return read_unsubscribe_token(await signing_key(session), token)
 
 
-async def disabled_channels(session: AsyncSession, recipient: str) -> set[str]:
+async def disabled_channels(session: AsyncSession, *recipients: str) -> set[str]:
+    """The channels any of these addresses (a person's e-mail and phones) turned off."""
     rows = await session.scalars(
         sa.select(Preference.channel).where(
-            Preference.recipient == recipient, Preference.enabled.is_(False)
+            Preference.recipient.in_(recipients), Preference.enabled.is_(False)
         )
     )
     return set(rows)
@@ -73,9 +74,7 @@ async def set_preference(
 
 async def preferences_of(session: AsyncSession, recipients: list[str]) -> dict[str, bool]:
     """channel → enabled, for the person's addresses (e-mail and phone)."""
-    off: set[str] = set()
-    for recipient in recipients:
-        off |= await disabled_channels(session, recipient)
+    off = await disabled_channels(session, *recipients)
     return {channel: channel not in off for channel in CHANNELS}
 
 

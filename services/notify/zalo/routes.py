@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, cast
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
-from shared.auth import Principal, Role
 from shared.contracts.base import utc_now
 from shared.errors import ApiError
 from shared.logs import get_logger
-from shared.web import Runtime, require_roles
+from shared.web import Runtime
 
+from ..deps import Operator, Staff, notify_settings
 from ..domain.zns import (
     DEFAULT_MAX_LENGTH,
     ZnsMapping,
@@ -23,7 +23,6 @@ from ..domain.zns import (
     ZnsParam,
     signature_matches,
 )
-from ..settings import NotifySettings
 from . import service
 from .tokens import set_tokens
 
@@ -31,18 +30,11 @@ log = get_logger("lantoa.notify.zalo")
 
 router = APIRouter(prefix="/api/zalo", tags=["zalo"])
 
-Operator = Annotated[Principal, Depends(require_roles(Role.OPERATOR))]
-TemplateEditor = Annotated[Principal, Depends(require_roles(Role.OPERATOR, Role.ORGANIZER))]
-
 INVALID_MAPPING = "Ánh xạ mẫu ZNS không hợp lệ / the ZNS template mapping is invalid"
 NO_MAPPING = "Không có ánh xạ ZNS cho mẫu này / no ZNS mapping for this template"
 BAD_SIGNATURE = "Chữ ký sự kiện Zalo không đúng / the Zalo event signature is wrong"
 NOT_JSON = "Nội dung sự kiện không phải JSON / the event body is not JSON"
 RECEIVED = "user_received_message"
-
-
-def _settings(runtime: Runtime) -> NotifySettings:
-    return cast(NotifySettings, runtime.settings)
 
 
 class TokensIn(BaseModel):
@@ -95,7 +87,7 @@ def _out(mapping: ZnsMapping, updated_at: datetime | None = None) -> MappingOut:
 
 async def _status(runtime: Runtime) -> StatusOut:
     async with runtime.db.reading() as session:
-        status = await service.zalo_status(session, _settings(runtime), utc_now())
+        status = await service.zalo_status(session, notify_settings(runtime), utc_now())
     return StatusOut(**vars(status))
 
 
@@ -120,15 +112,13 @@ async def get_status(runtime: Runtime, _: Operator) -> StatusOut:
 
 
 @router.get("/templates", response_model=list[MappingOut])
-async def get_templates(runtime: Runtime, _: TemplateEditor) -> list[MappingOut]:
+async def get_templates(runtime: Runtime, _: Staff) -> list[MappingOut]:
     async with runtime.db.reading() as session:
         return [_out(m, at) for m, at in await service.list_mappings(session)]
 
 
 @router.put("/templates/{template}", response_model=MappingOut)
-async def put_template(
-    template: str, body: MappingIn, runtime: Runtime, who: TemplateEditor
-) -> MappingOut:
+async def put_template(template: str, body: MappingIn, runtime: Runtime, who: Staff) -> MappingOut:
     mapping = ZnsMapping(
         template=template,
         zns_template_id=body.zns_template_id.strip(),
@@ -146,7 +136,7 @@ async def put_template(
 
 
 @router.delete("/templates/{template}", status_code=204)
-async def delete_template(template: str, runtime: Runtime, who: TemplateEditor) -> Response:
+async def delete_template(template: str, runtime: Runtime, who: Staff) -> Response:
     async with runtime.db.transaction() as session:
         deleted = await service.delete_mapping(session, template)
     if not deleted:
@@ -164,7 +154,7 @@ async def zalo_event(request: Request, runtime: Runtime) -> dict[str, str]:
         raise HTTPException(400, NOT_JSON) from error
     if not isinstance(event, dict):
         raise HTTPException(400, NOT_JSON)
-    settings = _settings(runtime)
+    settings = notify_settings(runtime)
     secret = settings.zalo_oa_secret_key
     header = request.headers.get("x-zevent-signature", "")
     if (
