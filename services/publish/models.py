@@ -1,4 +1,5 @@
-"""Publish's tables: what the public may see of contests, and which entries have arrived."""
+"""Publish's tables: what the public may see of contests, and which entries have arrived;
+the other features' tables are imported at the end."""
 
 from __future__ import annotations
 
@@ -44,3 +45,12 @@ class ArrivedEntry(Base):
     entry_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     category_code: Mapped[str] = mapped_column(sa.String(16))
     first_submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Each feature keeps its tables beside its code; importing them here puts them all on
+# Base.metadata for migrations and the schema check.
+from .exemplars import models as _exemplars  # noqa: E402, F401
+from .jobs import models as _jobs  # noqa: E402, F401
+from .news import models as _news  # noqa: E402, F401
+from .outlets import models as _outlets  # noqa: E402, F401
+from .winners import models as _winners  # noqa: E402, F401

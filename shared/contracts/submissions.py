@@ -192,6 +192,8 @@ class Exemplar(Payload):
     collective: bool = False
     locality: str = ""
     field: str = ""
+    # The exemplar in the publish service's press room, when the entrant picked one.
+    exemplar_id: str = ""
 
 
 class AnonymisedEntry(Payload):
