@@ -23,7 +23,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 async def home(request: Request, runtime: Runtime) -> HTMLResponse:
     async with runtime.db.reading() as session:
         contests = await contest_summaries(session)
-    return templates.TemplateResponse(request, "home.html", {"contests": contests})
+    return templates.TemplateResponse(request, "pages/home.html", {"contests": contests})
 
 
 @router.get("/api/contests", summary="Published contests with the number of entries received")
