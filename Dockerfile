@@ -24,8 +24,8 @@ ENV PATH=/opt/lantoa/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1
 RUN groupadd --system --gid 10001 lantoa \
  && useradd --system --uid 10001 --gid lantoa --home-dir /app --no-create-home --shell /usr/sbin/nologin lantoa \
- && mkdir -p /app/var \
- && chown -R lantoa:lantoa /app
+ && mkdir -p /app/var /var/lib/lantoa/bulletins \
+ && chown -R lantoa:lantoa /app /var/lib/lantoa
 COPY --from=build /opt/lantoa /opt/lantoa
 # The default SQLite files (var/<service>.db) land here when no DATABASE_URL is given.
 WORKDIR /app
