@@ -8,11 +8,16 @@ import json
 import sys
 from typing import Any
 
-from bench import judging, juror_page, notify_email, pipeline, uploads
+from bench import judging, juror_page, notify_email, pipeline, publish_gallery, uploads
 from bench.pipeline import BenchOptions, Emit
 from bench.uploads import UploadOptions
 
-JUDGING_BENCHES = (judging.AGGREGATES, juror_page.JUROR_PAGE, notify_email.NOTIFY_EMAIL)
+JUDGING_BENCHES = (
+    judging.AGGREGATES,
+    juror_page.JUROR_PAGE,
+    notify_email.NOTIFY_EMAIL,
+    *publish_gallery.PUBLISH_BENCHES,
+)
 ALL_BENCHES = pipeline.ALL_BENCHES + uploads.ALL_BENCHES + JUDGING_BENCHES
 MiB = 1 << 20
 
@@ -131,6 +136,10 @@ def run_judging(only: tuple[str, ...], quick: bool, emit: Emit) -> None:
         emit(juror_page.juror_page_bench(quick))
     if notify_email.NOTIFY_EMAIL in only:
         emit(notify_email.notify_email_bench(quick))
+    publish = tuple(name for name in publish_gallery.PUBLISH_BENCHES if name in only)
+    if publish:
+        for line in publish_gallery.publish_gallery_bench(quick, publish):
+            emit(line)
 
 
 async def run_all(options: BenchOptions, upload_options: UploadOptions, emit: Emit) -> int:

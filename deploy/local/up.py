@@ -7,6 +7,7 @@ address and the demo logins. Ctrl+C stops everything; a second run keeps the dat
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -108,6 +109,15 @@ def ensure_credentials(path: Path) -> dict[str, str]:
     return credentials
 
 
+def ensure_fernet_key(path: Path) -> str:
+    """The key that seals publish's outlet credentials, made once and kept with the data."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 class Up:
     def __init__(self, data: Path, ports: Ports) -> None:
         self.data = data.resolve()
@@ -136,7 +146,8 @@ class Up:
             "LANTOA_SUBMISSIONS_AUTH_PRIVATE_KEY_FILE": str(private),
             "LANTOA_SUBMISSIONS_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['submissions']}",
             "LANTOA_SUBMISSIONS_RETURN_ORIGINS": ",".join(
-                f"http://127.0.0.1:{self.ports.services[name]}" for name in ("judging", "notify")
+                f"http://127.0.0.1:{self.ports.services[name]}"
+                for name in ("judging", "notify", "publish")
             ),
             "LANTOA_JUDGING_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['judging']}",
             "LANTOA_JUDGING_SIGN_IN_URL": (
@@ -149,6 +160,14 @@ class Up:
                 f"http://127.0.0.1:{self.ports.services['submissions']}/sign-in"
             ),
             "LANTOA_NOTIFY_MAIL_CATCHER_DIR": str(self.data / "mail"),
+            "LANTOA_PUBLISH_PUBLIC_URL": f"http://127.0.0.1:{self.ports.services['publish']}",
+            "LANTOA_PUBLISH_PORTAL_URL": f"http://127.0.0.1:{self.ports.services['submissions']}",
+            "LANTOA_PUBLISH_SIGN_IN_URL": (
+                f"http://127.0.0.1:{self.ports.services['submissions']}/sign-in"
+            ),
+            "LANTOA_PUBLISH_CREDENTIALS_KEY": ensure_fernet_key(self.data / "publish-key.txt"),
+            # Loudspeaker bulletins for the provincial source-information system land here.
+            "LANTOA_PUBLISH_BULLETIN_DROP_DIR": str(self.data / "bulletins"),
         }
         for name, port in self.ports.services.items():
             prefix = f"LANTOA_{name.upper()}_"
@@ -239,6 +258,18 @@ class Up:
         if councils.returncode != 0:
             say(councils.stdout + councils.stderr)
             raise SystemExit("Không tạo được hội đồng mẫu / seeding failed (see var/logs/seed.log)")
+        say("Phòng báo chí, tin tức và loa truyền thanh mẫu / seeding the press room …")
+        press = subprocess.run(
+            [PYTHON, "-m", "services.publish", "seed-demo"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        with (self.logs / "seed.log").open("a") as log:
+            log.write(press.stdout + press.stderr)
+        if press.returncode != 0:
+            say(press.stdout + press.stderr)
+            raise SystemExit("Không tạo được dữ liệu mẫu / seeding failed (see var/logs/seed.log)")
         self.write_state()
         self.banner(credentials)
         return self.supervise()
@@ -267,6 +298,8 @@ class Up:
             f"(khoá / keys: {self.data}/s3-credentials.json)",
             f"  Thư đã gửi / caught e-mail   http://127.0.0.1:{p.services['notify']}/mail"
             f"   (SMTP 127.0.0.1:{p.smtp} → {self.data}/mail)",
+            f"  Phòng báo chí / press room   http://127.0.0.1:{p.services['publish']}/phong-bao-chi",
+            f"  Bản tin loa truyền thanh / loudspeaker bulletins   {self.data}/bulletins",
             f"  Nhật ký / logs   {self.logs}/*.log",
             "",
             f"  Tài khoản mẫu / demo logins (mật khẩu / password: {DEMO_PASSWORD})",

@@ -17,6 +17,9 @@ run_service_cli(
             "check the audit chain and recompute scores and results from it (exit 1 on a finding)",
             verify_audit_command,
         ),
-        "seed-demo": ("create the demo councils and preliminary round (idempotent)", seed_demo),
+        "seed-demo": (
+            "demo councils and a round to score; last edition judged and approved (idempotent)",
+            seed_demo,
+        ),
     },
 )

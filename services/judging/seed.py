@@ -1,16 +1,19 @@
 """Judging's part of the `make up` demo: for the demo contest (once its ContestPublished has
 arrived), a preliminary council whose subcommittees cover every category with the demo jurors,
 a final council and a preliminary round; once the demo entries the secretariat accepted have
-arrived too, the round is assigned and released, so the demo jurors find work waiting.
+arrived too, the round is assigned and released, so the demo jurors find work waiting. The
+previous edition (the contest a year older) is judged to approved results (demo_results).
 Running it again changes nothing."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal, Role
 from shared.contracts.judging import RoundKind
@@ -48,16 +51,33 @@ CHAIR = ("bantochuc@demo.lantoa.vn", "Ban Tổ chức cuộc thi", "Sở Thông 
 DEMO_ENTRIES = 6
 
 
-async def _demo_contest(db: Database, wait_seconds: float) -> ContestView | None:
+# The submissions seed makes two editions, LS<yy> and the one a year before; both arrive by the
+# bus, the current one first.
+DEMO_CODE = re.compile(r"^LS[0-9]{2}$")
+EDITIONS = 2
+
+
+async def _demo_contests(db: Database, wait_seconds: float) -> list[ContestView]:
+    """The demo editions judging holds, newest first, waiting up to `wait_seconds` for both."""
     deadline = asyncio.get_running_loop().time() + wait_seconds
     while True:
         async with db.reading() as session:
-            contest = await session.scalar(
-                sa.select(ContestView).where(ContestView.code.like("LS%")).limit(1)
-            )
-        if contest is not None or asyncio.get_running_loop().time() > deadline:
-            return contest
+            found = (
+                await session.scalars(
+                    sa.select(ContestView)
+                    .where(ContestView.code.like("LS%"))
+                    .order_by(ContestView.code.desc())
+                )
+            ).all()
+        contests = [c for c in found if DEMO_CODE.match(c.code)]
+        if len(contests) >= EDITIONS or asyncio.get_running_loop().time() > deadline:
+            return contests
         await asyncio.sleep(0.5)
+
+
+def previous_code(code: str) -> str:
+    """LS26 → LS25: the code of the edition a year before."""
+    return f"LS{(int(code[2:]) - 1) % 100:02d}"
 
 
 def _phase_end(contest: ContestView, kind: str) -> datetime | None:
@@ -70,13 +90,60 @@ def _phase_end(contest: ContestView, kind: str) -> datetime | None:
 async def seed_demo(settings: JudgingSettings, wait_seconds: float = 60.0) -> None:
     db = Database(settings.effective_database_url, settings.database_schema)
     try:
-        contest = await _demo_contest(db, wait_seconds)
-        if contest is None:
+        contests = await _demo_contests(db, wait_seconds)
+        if not contests:
             raise SystemExit("the demo contest has not reached judging (is submissions seeded?)")
+        contest = contests[0]
         round_id = await _councils_and_round(db, contest)
         await _assign_and_release(db, settings, round_id, wait_seconds)
+        previous = next((c for c in contests if c.code == previous_code(contest.code)), None)
+        if previous is None:
+            log.warning("the demo's previous edition has not reached judging; not judged")
+            return
+        from .demo_results import judge_previous_edition
+
+        await judge_previous_edition(db, settings, previous, wait_seconds)
     finally:
         await db.dispose()
+
+
+async def demo_councils(session: AsyncSession, contest: ContestView) -> tuple[Council, Council]:
+    """The demo's preliminary and final councils of the contest: the organizer chairs, the
+    three demo jurors sit on both."""
+    preliminary = await create_council(
+        session,
+        SEEDER,
+        contest.contest_id,
+        CouncilIn(kind=RoundKind.PRELIMINARY, name="Hội đồng sơ khảo"),
+    )
+    final = await create_council(
+        session,
+        SEEDER,
+        contest.contest_id,
+        CouncilIn(kind=RoundKind.FINAL, name="Hội đồng chung khảo"),
+    )
+    await session.flush()
+    for council in (preliminary, final):
+        await add_member(
+            session,
+            SEEDER,
+            council.council_id,
+            MemberIn(
+                email=CHAIR[0],
+                display_name=CHAIR[1],
+                organisation=CHAIR[2],
+                role=MemberRole.CHAIR,
+            ),
+        )
+        for email, name, organisation in DEMO_JURORS:
+            # Few demo jurors: each scores every category (no subcommittee).
+            await add_member(
+                session,
+                SEEDER,
+                council.council_id,
+                MemberIn(email=email, display_name=name, organisation=organisation),
+            )
+    return preliminary, final
 
 
 async def _councils_and_round(db: Database, contest: ContestView) -> str:
@@ -98,39 +165,7 @@ async def _councils_and_round(db: Database, contest: ContestView) -> str:
             if round_id is None:
                 raise SystemExit("the demo contest has councils but no preliminary round")
             return str(round_id)
-        preliminary = await create_council(
-            session,
-            SEEDER,
-            contest.contest_id,
-            CouncilIn(kind=RoundKind.PRELIMINARY, name="Hội đồng sơ khảo"),
-        )
-        final = await create_council(
-            session,
-            SEEDER,
-            contest.contest_id,
-            CouncilIn(kind=RoundKind.FINAL, name="Hội đồng chung khảo"),
-        )
-        await session.flush()
-        for council in (preliminary, final):
-            await add_member(
-                session,
-                SEEDER,
-                council.council_id,
-                MemberIn(
-                    email=CHAIR[0],
-                    display_name=CHAIR[1],
-                    organisation=CHAIR[2],
-                    role=MemberRole.CHAIR,
-                ),
-            )
-            for email, name, organisation in DEMO_JURORS:
-                # Few demo jurors: each scores every category (no subcommittee).
-                await add_member(
-                    session,
-                    SEEDER,
-                    council.council_id,
-                    MemberIn(email=email, display_name=name, organisation=organisation),
-                )
+        preliminary, _ = await demo_councils(session, contest)
         deadline = _phase_end(contest, "preliminary_round") or datetime.now(UTC) + timedelta(
             days=14
         )
@@ -154,7 +189,7 @@ async def _councils_and_round(db: Database, contest: ContestView) -> str:
     return round_.round_id
 
 
-async def _accepted_entries(db: Database, contest_id: str, wanted: int, wait_seconds: float) -> int:
+async def accepted_entries(db: Database, contest_id: str, wanted: int, wait_seconds: float) -> int:
     """How many accepted entries of the contest judging holds, waiting up to `wait_seconds`
     for `wanted` of them (they arrive by the bus)."""
     deadline = asyncio.get_running_loop().time() + wait_seconds
@@ -184,7 +219,7 @@ async def _assign_and_release(
     if round_.status != "draft":
         log.info("demo round already assigned", status=round_.status)
         return
-    count = await _accepted_entries(db, round_.contest_id, DEMO_ENTRIES, wait_seconds)
+    count = await accepted_entries(db, round_.contest_id, DEMO_ENTRIES, wait_seconds)
     if count < DEMO_ENTRIES:
         # Not fatal: the secretariat can assign from the judging pages once entries arrive,
         # and the next `make up` tries again.

@@ -12,6 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.contracts.base import new_event_id
 from shared.db import UTCDateTime, new_metadata
 from shared.messaging.tables import inbox_table, outbox_table
+from shared.zalo.tokens import zalo_tokens_table
 
 
 class Base(DeclarativeBase):
@@ -175,16 +176,17 @@ class Webhook(Base):
 
 class ZaloToken(Base):
     """The Zalo official account's tokens. The refresh token is single use: every refresh
-    replaces both, in one row update guarded by ``version``."""
+    replaces both, in one row update guarded by ``version``. The table is the shared one
+    (shared/zalo/tokens.py), which reads and refreshes it."""
 
-    __tablename__ = "zalo_tokens"
+    __table__ = zalo_tokens_table(Base.metadata)
 
-    account: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # "oa"
-    access_token: Mapped[str] = mapped_column(sa.Text)
-    refresh_token: Mapped[str] = mapped_column(sa.Text)
-    access_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    version: Mapped[int] = mapped_column(default=1)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    account: Mapped[str]  # "oa"
+    access_token: Mapped[str]
+    refresh_token: Mapped[str]
+    access_expires_at: Mapped[datetime]
+    version: Mapped[int]
+    updated_at: Mapped[datetime]
 
 
 class ZnsTemplate(Base):

@@ -34,6 +34,10 @@ class PublicContest(Base):
     phases: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     categories: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The contest page: rules (sanitised by submissions), prize budget, who may enter.
+    rules_html: Mapped[str] = mapped_column(sa.Text, server_default="")
+    prize_budget_vnd: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    eligibility: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, nullable=True)
 
 
 class ArrivedEntry(Base):

@@ -1,4 +1,5 @@
-"""The public site: a page per contest, a JSON view and an Atom feed for newsrooms."""
+"""Contests as JSON and the contests' Atom feed (the pages are in site/, the newsrooms' feeds
+in feeds/)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from shared.contracts.base import utc_now
@@ -16,14 +17,7 @@ from shared.web import Runtime
 from .views import contest_summaries
 
 router = APIRouter(tags=["public"])
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-
-
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
-async def home(request: Request, runtime: Runtime) -> HTMLResponse:
-    async with runtime.db.reading() as session:
-        contests = await contest_summaries(session)
-    return templates.TemplateResponse(request, "pages/home.html", {"contests": contests})
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")  # the Atom file
 
 
 @router.get("/api/contests", summary="Published contests with the number of entries received")

@@ -8,5 +8,10 @@ run_service_cli(
     settings_factory=get_settings,
     app_factory=create_app,
     migrations=MIGRATIONS,
-    commands={"seed-demo": ("create the demo contest and accounts (idempotent)", seed_demo)},
+    commands={
+        "seed-demo": (
+            "demo accounts, this edition open for entries, last edition's entries (idempotent)",
+            seed_demo,
+        )
+    },
 )

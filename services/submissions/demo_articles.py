@@ -1,6 +1,7 @@
-"""The three demo articles of the category BC (print and online press), written for the demo:
-reportage on "người tốt, việc tốt" in Lạng Sơn. The people and villages named are invented; the
-communes and districts are real. No byline: the rounds are blind."""
+"""The demo articles of the category BC (print and online press), written for the demo:
+reportage on "người tốt, việc tốt" in Lạng Sơn; three for the current contest, two for the
+previous edition (already judged). The people and villages named are invented; the communes and
+districts are real. No byline: the rounds are blind."""
 
 from __future__ import annotations
 
@@ -124,5 +125,72 @@ bán được gần hai tấn”.
 Với những đóng góp đó, anh Dương Văn Tiến được Tỉnh đoàn Lạng Sơn tặng Bằng khen thanh niên tiêu
 biểu trong phong trào khởi nghiệp, lập nghiệp. Anh đang ấp ủ kế hoạch kết hợp vườn quýt với du
 lịch cộng đồng, để du khách đến Bắc Sơn vừa ngắm thung lũng lúa chín, vừa được tự tay hái quýt.
+"""
+)
+
+# The previous edition (2025), judged and approved in the demo.
+
+CATTLE_BANK = _article(
+    """
+“Ngân hàng bò” của chị Chi hội trưởng ở Hữu Liên
+
+Sáng sớm, khi sương còn giăng trên những dãy núi đá vôi của xã Hữu Liên, huyện Hữu Lũng, chị Chu
+Thị Nguyệt, Chi hội trưởng Chi hội Phụ nữ thôn Làng Ven, đã có mặt ở nhà chị Lý Thị Mến để xem
+con bê mới sinh. “Con bê này khoẻ lắm, đủ tháng chị em mình lại giao cho nhà tiếp theo”, chị
+Nguyệt vừa nói vừa ghi vào cuốn sổ đã sờn gáy.
+
+Cuốn sổ ấy là sổ theo dõi của “ngân hàng bò” do chị khởi xướng từ năm 2021. Khi đó, thôn Làng
+Ven còn 19 hộ nghèo, phần lớn là phụ nữ đơn thân hoặc gia đình có người ốm đau. Chị Nguyệt bàn
+với chi hội góp tiền tiết kiệm, vận động thêm các nhà hảo tâm và doanh nghiệp ở thị trấn, mua
+được ba con bò cái giống đầu tiên. Nguyên tắc rất giản dị: hộ nhận bò chăm sóc, khi bò đẻ lứa
+đầu thì giữ lại bê, chuyển bò mẹ cho hộ khó khăn tiếp theo.
+
+Không ít người lo bò chết, bò ốm thì lấy gì mà trả. Chị Nguyệt cùng cán bộ thú y xã mở lớp
+hướng dẫn cách làm chuồng, trồng cỏ voi, tiêm phòng đúng lịch. Mỗi tháng, chị đi một vòng thăm
+từng con bò, có khi phải lội suối giữa mùa lũ. “Bò khoẻ thì chị em mới yên tâm, mà chị em yên
+tâm thì mới dám nghĩ chuyện làm ăn lâu dài”, chị nói.
+
+Sau bốn năm, từ ba con bò ban đầu, “ngân hàng bò” đã luân chuyển tới 23 hộ, đàn bò của các gia
+đình tham gia tăng lên hơn 40 con. Mười bốn hộ đã thoát nghèo, nhiều nhà bán bê lấy vốn mua máy
+cày, mở quán tạp hoá nhỏ. Mô hình được Hội Liên hiệp Phụ nữ huyện nhân rộng ra năm xã khác.
+
+Chị Lý Thị Mến, người từng nhận con bò thứ bảy, xúc động kể: “Chồng mất sớm, một mình nuôi hai
+con, tôi chưa bao giờ dám nghĩ nhà mình có bò. Giờ đàn bò có bốn con, con lớn đã học cao đẳng”.
+
+Năm 2025, chị Chu Thị Nguyệt được Trung ương Hội Liên hiệp Phụ nữ Việt Nam tặng Bằng khen vì
+thành tích xuất sắc trong phong trào thi đua “Phụ nữ tích cực học tập, lao động sáng tạo, xây
+dựng gia đình hạnh phúc”. Chị bảo phần thưởng lớn nhất là tiếng cười của chị em mỗi lần bàn giao
+một con bê mới.
+"""
+)
+
+NIGHT_CLASS = _article(
+    """
+Lớp học chữ buổi tối của người cựu chiến binh ở Thiện Long
+
+Tám giờ tối, ngọn đèn điện trong nhà văn hoá thôn Pác Khuôn, xã Thiện Long, huyện Bình Gia vẫn
+sáng. Hai mươi học viên, người trẻ nhất ngoài ba mươi, người cao tuổi nhất đã gần bảy mươi, chăm
+chú đánh vần theo cây thước của thầy giáo Vi Văn Pàn, một cựu chiến binh năm nay 71 tuổi.
+
+Trở về quê sau nhiều năm quân ngũ, ông Pàn nhận ra không ít bà con người Tày, người Dao trong
+thôn chưa biết đọc, biết viết. Có người đi khám bệnh không đọc được đơn thuốc, có người ký vào
+giấy vay tiền mà không hiểu trong giấy ghi gì. Năm 2019, ông xin Ban quản lý thôn cho mượn nhà
+văn hoá, tự bỏ tiền mua bảng, phấn và sách vở, mở lớp xoá mù chữ miễn phí vào các buổi tối.
+
+Những ngày đầu, lớp chỉ có năm người, phần vì ngại, phần vì mệt sau một ngày lên nương. Ông Pàn
+kiên trì đến từng nhà, nói chuyện với cả người chồng, người vợ, động viên con cháu đưa ông bà đi
+học. Ông soạn bài từ những điều gần gũi: đọc tên thuốc, viết tên con, tính tiền bán ngô, bán
+quế. Mỗi buổi học, ông còn dành mười lăm phút đọc báo, kể chuyện thời sự cho cả lớp.
+
+Sáu năm qua, lớp học buổi tối của ông đã giúp 87 người biết đọc, biết viết và làm được các phép
+tính thông thường. Nhiều học viên mạnh dạn vay vốn ngân hàng chính sách, tự ghi chép sổ sách thu
+chi của gia đình. Chị Hoàng Thị Sen, học viên khoá đầu, nay đã là tổ trưởng tổ vay vốn của thôn.
+
+Ông Lộc Văn Hưng, Chủ tịch Hội Cựu chiến binh xã Thiện Long, cho biết: “Ông Pàn là tấm gương
+‘bộ đội Cụ Hồ’ giữa thời bình. Từ lớp học của ông, Hội đã phát động phong trào mỗi hội viên giúp
+đỡ một hộ khó khăn trong thôn”.
+
+Năm 2025, ông Vi Văn Pàn được Hội Cựu chiến binh tỉnh khen thưởng là điển hình “Cựu chiến binh
+gương mẫu”. Ông nói chỉ mong còn sức khoẻ để mở thêm lớp tin học cho thanh niên trong thôn.
 """
 )

@@ -1,5 +1,7 @@
 """The demo entries of `make up`: six works about "người tốt, việc tốt" in Lạng Sơn, accepted by
-the secretariat, so that jurors have something to score as soon as judging assigns them.
+the secretariat, so that jurors have something to score as soon as judging assigns them; and
+five works of the previous edition, which judging's seed takes to approved results, so that the
+public winners' gallery and the outlets have something to show.
 
 Each goes the way a real one does, through the service's own code: a draft, an upload into the
 quarantine key over a presigned part URL, the verifier's own measuring and verdict (run in this
@@ -16,7 +18,7 @@ import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,7 +36,7 @@ from shared.runtime import ServiceDefinition, ServiceRuntime
 from shared.storage import ObjectStorage
 
 from .accounts.service import find_account
-from .demo_articles import ROAD, TANGERINE, TEACHER
+from .demo_articles import CATTLE_BANK, NIGHT_CLASS, ROAD, TANGERINE, TEACHER
 from .demo_media import radio_wav, tv_mp4
 from .entries.schemas import AuthorIn, EntryIn, ExemplarIn, PublicationIn
 from .entries.service import create_entry, submit_entry
@@ -65,6 +67,7 @@ class DemoExemplar:
     locality: str
     field: str
     collective: bool = False
+    exemplar_id: str = ""  # the press-room exemplar the entrant picked, if any
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class DemoEntry:
     make_file: Callable[[Path], Path]  # writes the work at the path given, returns it
     outlet: str | None = None  # None: never published
     published_days_ago: int = 0
+    published_on: date | None = None  # a fixed date instead (the previous edition's works)
+    consent_republication: bool = True
 
 
 LAM = DemoAuthor(
@@ -214,6 +219,100 @@ DEMO_ENTRIES = (
 )
 
 
+def previous_entries(year: int) -> tuple[DemoEntry, ...]:
+    """The works of the previous edition (`year`), judged already in the demo: two articles,
+    two radio pieces and a TV piece. One author did not consent to republication (the gallery
+    shows only title, authors and tier of that work), and one work names the press room's
+    exemplar GD-0001."""
+    return (
+        DemoEntry(
+            author=LAM,
+            category_code="BC",
+            title="“Ngân hàng bò” của chị Chi hội trưởng ở Hữu Liên",
+            district="Hữu Lũng",
+            synopsis="Một chi hội trưởng phụ nữ lập “ngân hàng bò” luân chuyển bò giống cho 23 "
+            "hộ khó khăn; mười bốn hộ đã thoát nghèo, mô hình được nhân rộng ra năm xã.",
+            exemplar=DemoExemplar(
+                "Chu Thị Nguyệt",
+                "thôn Làng Ven, xã Hữu Liên, huyện Hữu Lũng",
+                "Giảm nghèo",
+                exemplar_id="GD-0001",
+            ),
+            file_name="ngan-hang-bo-huu-lien.txt",
+            make_file=partial(_text_file, CATTLE_BANK),
+            outlet="Báo Lạng Sơn",
+            published_on=date(year, 5, 19),
+        ),
+        DemoEntry(
+            author=CUONG,
+            category_code="BC",
+            title="Lớp học chữ buổi tối của người cựu chiến binh ở Thiện Long",
+            district="Bình Gia",
+            synopsis="Sáu năm mở lớp xoá mù chữ miễn phí vào buổi tối, một cựu chiến binh 71 "
+            "tuổi đã giúp 87 người dân tộc Tày, Dao biết đọc, biết viết.",
+            exemplar=DemoExemplar(
+                "Vi Văn Pàn", "thôn Pác Khuôn, xã Thiện Long, huyện Bình Gia", "Khuyến học"
+            ),
+            file_name="lop-hoc-chu-thien-long.txt",
+            make_file=partial(_text_file, NIGHT_CLASS),
+            outlet="Trang thông tin điện tử huyện Bình Gia",
+            published_on=date(year, 7, 2),
+            consent_republication=False,
+        ),
+        DemoEntry(
+            author=TRANG,
+            category_code="PT",
+            title="Những người giữ rừng trên đỉnh Mẫu Sơn",
+            district="Lộc Bình",
+            synopsis="Phóng sự phát thanh về đội xung kích phòng cháy, chữa cháy rừng của xã "
+            "Mẫu Sơn: mười hai năm tuần tra, không để xảy ra vụ cháy rừng nào.",
+            exemplar=DemoExemplar(
+                "Đội xung kích phòng cháy, chữa cháy rừng xã Mẫu Sơn",
+                "xã Mẫu Sơn, huyện Lộc Bình",
+                "Bảo vệ rừng",
+                collective=True,
+            ),
+            file_name="giu-rung-mau-son.wav",
+            make_file=partial(radio_wav, seconds=16.0),
+            outlet="Chương trình Thời sự, Đài Phát thanh và Truyền hình Lạng Sơn",
+            published_on=date(year, 4, 11),
+        ),
+        DemoEntry(
+            author=DUC,
+            category_code="PT",
+            title="Người giữ làn điệu then ở Tràng Định",
+            district="Tràng Định",
+            synopsis="Phóng sự phát thanh về một nghệ nhân mở lớp dạy hát then, đàn tính miễn "
+            "phí cho thanh thiếu niên trong xã.",
+            exemplar=DemoExemplar(
+                "Nông Văn Mùi", "xã Quốc Khánh, huyện Tràng Định", "Bảo tồn văn hoá"
+            ),
+            file_name="lan-dieu-then.wav",
+            make_file=partial(radio_wav, seconds=12.0),
+        ),
+        DemoEntry(
+            author=DUC,
+            category_code="TH",
+            title="Những mùa hồng Bảo Lâm",
+            district="Cao Lộc",
+            synopsis="Phóng sự truyền hình về hợp tác xã hồng không hạt Bảo Lâm: 40 thành viên "
+            "cùng làm theo chuẩn OCOP, đưa quả hồng đi khắp cả nước.",
+            exemplar=DemoExemplar(
+                "Hợp tác xã nông nghiệp hồng không hạt Bảo Lâm",
+                "xã Bảo Lâm, huyện Cao Lộc",
+                "Nông nghiệp",
+                collective=True,
+            ),
+            file_name="mua-hong-bao-lam.mp4",
+            make_file=partial(
+                tv_mp4, caption="Những mùa hồng Bảo Lâm", seconds=6.0, tint=(160, 90, 30)
+            ),
+            outlet="Kênh truyền hình Lạng Sơn (LSTV)",
+            published_on=date(year, 8, 8),
+        ),
+    )
+
+
 class _InProcessVerifier(Verifier):
     """The verifier's own steps, measuring in a thread of this process: a one-off command has
     no web requests to shield, and six small files need no pool of child processes."""
@@ -225,7 +324,11 @@ class _InProcessVerifier(Verifier):
 
 
 async def add_demo_entries(
-    settings: SubmissionsSettings, contest_id: str, secretariat_email: str, now: datetime
+    settings: SubmissionsSettings,
+    contest_id: str,
+    secretariat_email: str,
+    now: datetime,
+    entries: tuple[DemoEntry, ...] = DEMO_ENTRIES,
 ) -> int:
     """Make the demo entries of the contest and accept them; how many were made (none when the
     contest has entries already: a second run, or entries people made)."""
@@ -251,10 +354,10 @@ async def add_demo_entries(
         secretariat = await _principal(runtime, secretariat_email)
         with tempfile.TemporaryDirectory(dir=settings.verify_scratch_dir, prefix="demo-") as work:
             # Every file first: a missing codec stops the seed before anything is written.
-            made = [d.make_file(Path(work) / d.file_name) for d in DEMO_ENTRIES]
-            for demo, path in zip(DEMO_ENTRIES, made, strict=True):
+            made = [d.make_file(Path(work) / d.file_name) for d in entries]
+            for demo, path in zip(entries, made, strict=True):
                 await _enter(runtime, verifier, contest_id, demo, path, secretariat, now)
-        return len(DEMO_ENTRIES)
+        return len(entries)
     finally:
         await verifier.stop(0)
         await runtime.db.dispose()
@@ -275,7 +378,9 @@ async def _principal(runtime: ServiceRuntime, email: str) -> Principal:
 
 def _entry_in(contest_id: str, demo: DemoEntry, now: datetime) -> EntryIn:
     a = demo.author
-    published = (now.astimezone(TZ) - timedelta(days=demo.published_days_ago)).date()
+    published = (
+        demo.published_on or (now.astimezone(TZ) - timedelta(days=demo.published_days_ago)).date()
+    )
     return EntryIn(
         contest_id=contest_id,
         category_code=demo.category_code,
@@ -295,7 +400,7 @@ def _entry_in(contest_id: str, demo: DemoEntry, now: datetime) -> EntryIn:
         publication=PublicationIn(outlet=demo.outlet, published_on=published)
         if demo.outlet
         else None,
-        consent_republication=True,
+        consent_republication=demo.consent_republication,
     )
 
 

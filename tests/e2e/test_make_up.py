@@ -1,12 +1,14 @@
 """`make up` (python -m deploy.local.up) as a new user runs it: everything starts, the demo
-contest is there with its accepted entries already assigned to the demo jurors, Ctrl+C stops
-every process, and a second run keeps the data (and adds nothing to it)."""
+contest is there with its accepted entries already assigned to the demo jurors, the previous
+edition is judged with its results approved (once) and sent to publish, Ctrl+C stops every
+process, and a second run keeps the data (and adds nothing to it)."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -20,6 +22,7 @@ from deploy.local.processes import free_port
 from services.submissions.demo_entries import DEMO_AUTHORS
 from services.submissions.seed import DEMO_ACCOUNTS
 from shared.auth import Role
+from shared.contracts.judging import ResultsApproved
 from tests.support.client import Api, sign_in
 from tests.support.flows import entry_body
 
@@ -88,15 +91,23 @@ def _alive(pid: int) -> bool:
     return status.exists() and "State:\tZ" not in status.read_text()
 
 
-def _juror_work(urls: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
-    """Each demo juror's assignments (id, entry code), as the juror's own API lists them."""
+def _juror_work(urls: dict[str, str], year: int) -> dict[str, list[tuple[str, str]]]:
+    """Each demo juror's assignments (id, entry code) in the current contest's round, as the
+    juror's own API lists them; the previous edition's rounds are listed as over."""
     work = {}
     for email in JURORS:
         juror = Api(urls["judging"], sign_in(urls["submissions"], email))
         rounds = juror.get("/api/my/rounds").json()
-        assert [(r["name"], r["status"]) for r in rounds] == [("Vòng sơ khảo", "released")]
-        listed = juror.get(f"/api/my/rounds/{rounds[0]['round_id']}/assignments").json()
-        assert len(listed) == rounds[0]["assigned"] > 0, listed
+        assert sorted((r["name"], r["status"]) for r in rounds) == sorted(
+            [
+                ("Vòng sơ khảo", "released"),
+                (f"Vòng sơ khảo (năm {year})", "closed"),
+                (f"Vòng chung khảo (năm {year})", "approved"),
+            ]
+        ), rounds
+        current = next(r for r in rounds if r["name"] == "Vòng sơ khảo")
+        listed = juror.get(f"/api/my/rounds/{current['round_id']}/assignments").json()
+        assert len(listed) == current["assigned"] > 0, listed
         assert all(a["status"] == "todo" for a in listed)
         work[email] = sorted((a["assignment_id"], a["entry_code"]) for a in listed)
     return work
@@ -109,6 +120,32 @@ def _demo_entries(submissions: str) -> list[tuple[str, str]]:
         mine = Api(submissions, sign_in(submissions, author.email)).get("/api/entries").json()
         found += [(e["code"], e["status"]) for e in mine]
     return sorted(found)
+
+
+def _approvals(data: Path) -> tuple[int, list[str], set[str]]:
+    """Judging's approved results (snapshots), the ResultsApproved events in its outbox, and
+    the ids of those publish has taken from the bus (its inbox)."""
+    with sqlite3.connect(data / "judging.db") as judging:
+        snapshots = judging.execute("SELECT count(*) FROM results_snapshots").fetchone()[0]
+        sent = [
+            row[0]
+            for row in judging.execute(
+                "SELECT event_id FROM outbox WHERE subject = ? AND published_at IS NOT NULL",
+                (ResultsApproved.SUBJECT,),
+            )
+        ]
+    deadline = time.monotonic() + 60
+    while True:
+        with sqlite3.connect(data / "publish.db") as publish:
+            received = {
+                row[0]
+                for row in publish.execute(
+                    "SELECT event_id FROM inbox WHERE subject = ?", (ResultsApproved.SUBJECT,)
+                )
+            }
+        if set(sent) <= received or time.monotonic() > deadline:
+            return snapshots, sent, received
+        time.sleep(0.5)
 
 
 def _stop(process: subprocess.Popen[str], data: Path) -> dict[str, int]:
@@ -135,9 +172,14 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
         assert "tacgia@demo.lantoa.vn" in printed and "LanToa@2026" in printed
         assert str(ports["LANTOA_UP_NATS_PORT"]) in printed
 
+        # Two editions: the current one, open, and the one a year before, over.
         contests = httpx.get(urls["submissions"] + "/api/contests", timeout=5).json()
-        assert len(contests) == 1 and contests[0]["code"].startswith("LS")
-        assert {c["code"] for c in contests[0]["categories"]} == {"BC", "PT", "TH", "AN"}
+        previous, current = sorted(contests, key=lambda c: c["code"])
+        assert current["code"].startswith("LS")
+        year = 2000 + int(current["code"][2:]) - 1
+        assert previous["code"] == f"LS{year % 100:02d}" and str(year) in previous["title"]
+        for contest in (previous, current):
+            assert {c["code"] for c in contest["categories"]} == {"BC", "PT", "TH", "AN"}
         public = None
         for _ in range(60):
             public = httpx.get(urls["publish"] + "/api/contests", timeout=5).json()
@@ -150,16 +192,21 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
         # The demo entries are accepted and assigned already: every juror has work, no entry
         # twice to one juror, each of the six to two jurors.
         demo = _demo_entries(urls["submissions"])
-        assert len(demo) == 6 and {status for _, status in demo} == {"accepted"}, demo
-        work = _juror_work(urls)
+        assert len(demo) == 6 + 5 and {status for _, status in demo} == {"accepted"}, demo
+        work = _juror_work(urls, year)
         codes = Counter(code for listed in work.values() for _, code in listed)
         assert len(codes) == 6 and set(codes.values()) == {2}, codes
+        assert all(code.startswith(current["code"]) for code in codes)
+
+        # The previous edition's results are approved once, and publish took them in.
+        snapshots, sent, received = _approvals(data)
+        assert snapshots == 1 and len(sent) == 1 and set(sent) <= received
         assert all(len({c for _, c in listed}) == len(listed) for listed in work.values())
 
         contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
         draft = contestant.post(
             "/api/entries",
-            entry_body(contests[0]["contest_id"], "Chợ phiên Đồng Đăng", category="AN"),
+            entry_body(current["contest_id"], "Chợ phiên Đồng Đăng", category="AN"),
         )
         assert draft.status_code == 201, draft.text
     finally:
@@ -181,12 +228,13 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
     process = _start(data, ports, tmp_path / "up2.log")
     try:
         again = httpx.get(urls["submissions"] + "/api/contests", timeout=5).json()
-        assert [c["contest_id"] for c in again] == [contests[0]["contest_id"]]
+        assert [c["contest_id"] for c in again] == [c["contest_id"] for c in contests]
         contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
         titles = [e["title"] for e in contestant.get("/api/entries").json()]
         assert titles == ["Chợ phiên Đồng Đăng"]
         assert _demo_entries(urls["submissions"]) == demo  # no second set of demo entries
-        assert _juror_work(urls) == work  # the same assignments: none added, none moved
+        assert _juror_work(urls, year) == work  # the same assignments: none added, none moved
+        assert _approvals(data)[:2] == (snapshots, sent)  # approved once, announced once
     finally:
         _stop(process, data)
 

@@ -113,6 +113,13 @@ async def test_screening_decisions_are_logged_and_accepting_sends_an_anonymised_
         )
     ).json()
     await upload(other, copy["entry_id"], "copy.txt", samples.text_article(800))
+    # The exemplar's code in publish's press room: checked by its form only, written the one way.
+    body = entry_body(contest_id, "Người thầy bản Khuổi", authors=[author("tacgia@lc3.vn")])
+    body["exemplars"] = [{"name": "Ông Hoàng Văn Páo", "exemplar_id": "Hoàng Văn Páo"}]
+    assert (await contestant.put(f"/api/entries/{entry_id}", json=body)).status_code == 422
+    body["exemplars"][0]["exemplar_id"] = "gd-7"
+    edited = await contestant.put(f"/api/entries/{entry_id}", json=body)
+    assert edited.json()["exemplars"][0]["exemplar_id"] == "GD-0007"
     await contestant.post(f"/api/entries/{entry_id}/submit")
     await other.post(f"/api/entries/{copy['entry_id']}/submit")
 
@@ -159,6 +166,9 @@ async def test_screening_decisions_are_logged_and_accepting_sends_an_anonymised_
     assert [e.payload.decision.value for e in screened] == ["revision_requested", "accepted"]
     anonymised = screened[-1].payload.entry
     assert anonymised is not None and anonymised.title == "Người thầy bản Khuổi"
+    assert [(x.name, x.exemplar_id) for x in anonymised.exemplars] == [
+        ("Ông Hoàng Văn Páo", "GD-0007")
+    ]
     blind = anonymised.model_dump_json()
     for identifying in (
         "tacgia@lc3.vn",

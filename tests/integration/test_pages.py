@@ -194,7 +194,12 @@ async def test_titles_are_escaped_and_a_bad_form_keeps_what_was_typed(
         data=entry_form(
             SCRIPT,
             email="khong-phai-email",
-            **{"author-1-full_name": "Đồng Tác Giả", "published": "yes", "published_on": "31/02"},
+            **{
+                "author-1-full_name": "Đồng Tác Giả",
+                "published": "yes",
+                "published_on": "31/02",
+                "exemplar-0-press_code": "XYZ-1",
+            },
         ),
     )
     assert bad.status_code == 422
@@ -205,6 +210,7 @@ async def test_titles_are_escaped_and_a_bad_form_keeps_what_was_typed(
     assert 'id="e-author-1-email"' in bad.text  # the co-author row half filled
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in bad.text  # kept, escaped
     assert 'value="Đồng Tác Giả"' in bad.text and 'value="khong-phai-email"' in bad.text
+    assert "Mã gương điển hình có dạng GD-0001 (xem Phòng báo chí)." in bad.text
     assert SCRIPT not in bad.text
 
     entry_id = await create_entry(
@@ -224,11 +230,18 @@ async def test_titles_are_escaped_and_a_bad_form_keeps_what_was_typed(
     assert 'value="05/03/2026"' in page.text  # yyyy-mm-dd accepted, shown dd/mm/yyyy
     saved = await contestant.post(
         f"/entries/{entry_id}",
-        data=entry_form("Tên mới", published="yes", outlet="Báo Lạng Sơn", published_on="6/3/2026"),
+        data=entry_form(
+            "Tên mới",
+            published="yes",
+            outlet="Báo Lạng Sơn",
+            published_on="6/3/2026",
+            **{"exemplar-0-press_code": "gd 12"},  # the press room's code, as typed
+        ),
     )
     assert saved.status_code == 303 and saved.headers["location"].endswith("done=saved")
     page = await contestant.get(f"/entries/{entry_id}?done=saved")
     assert "Đã lưu thay đổi." in page.text and 'value="06/03/2026"' in page.text
+    assert 'value="GD-0012"' in page.text
 
     stranger = await submissions.person(Role.CONTESTANT, "nguoikhac@pages.vn")
     hidden = await stranger.get(f"/entries/{entry_id}")

@@ -172,6 +172,7 @@ def winner(
         or (
             Authorship(
                 full_name=f"Nguyễn Thị Hoà {number}",
+                pen_name="Hoà Bình",
                 organisation="Báo Lạng Sơn",
                 email=f"tacgia{number}@bao.lantoa.vn",
             ),
@@ -204,3 +205,93 @@ def results_event(
             winners=winners,
         ),
     )
+
+
+# --- the exemplar press room: import files, as organizers' spreadsheets write them ------------
+
+from collections.abc import Sequence  # noqa: E402
+
+EXEMPLAR_HEADER = (
+    "Họ và tên / Tên tập thể",
+    "Cá nhân/Tập thể",
+    "Đơn vị",
+    "Cụm thi đua",
+    "Huyện/Thành phố",
+    "Lĩnh vực",
+    "Thành tích",
+    "Liên hệ",
+    "Đồng ý công bố",
+)
+
+
+def exemplar_row(
+    name: str,
+    unit: str = "Trường PTDTBT Tiểu học Khánh Khê",
+    *,
+    kind: str = "Cá nhân",
+    cluster: str = "Cụm thi đua số 3",
+    district: str = "Văn Quan",
+    field: str = "Giáo dục",
+    achievements: str = "Hơn 20 năm cắm bản dạy chữ cho con em đồng bào Tày, Nùng.",
+    contact: str = "0912 345 678",
+    consent: str = "Có",
+) -> tuple[str, ...]:
+    return (name, kind, unit, cluster, district, field, achievements, contact, consent)
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Excel writes it: letters it lacks precomposed ("ụ") become a
+    base letter it has ("u", "ơ", "â" …) followed by a combining tone mark."""
+    import unicodedata
+
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            out += base.encode("cp1258") + "".join(c for c in parts if c in tones).encode("cp1258")
+    return bytes(out)
+
+
+def exemplars_csv(
+    rows: Sequence[Sequence[str]],
+    *,
+    header: Sequence[str] = EXEMPLAR_HEADER,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+) -> bytes:
+    """A CSV of exemplars; ``encoding`` "utf-8", "utf-8-sig" (BOM), "utf-16" (BOM) or
+    "cp1258" (see ``to_cp1258``)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    text = out.getvalue()
+    return to_cp1258(text) if encoding == "cp1258" else text.encode(encoding)
+
+
+def exemplars_xlsx(
+    rows: Sequence[Sequence[str]], *, header: Sequence[str] = EXEMPLAR_HEADER, title: str = ""
+) -> bytes:
+    """An XLSX workbook made with openpyxl, optionally with a title row above the header."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    if title:
+        sheet.append([title])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

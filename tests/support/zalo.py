@@ -34,6 +34,9 @@ class FakeZalo:
         self.messages: list[dict[str, Any]] = []  # every POST /message/template body
         self.sent: list[dict[str, Any]] = []  # those Zalo accepted
         self.refresh_tokens_used: list[str] = []
+        self.articles: dict[str, dict[str, Any]] = {}  # article id → its last body
+        self.article_tokens: dict[str, str] = {}  # token → article id
+        self.article_calls: list[tuple[str, dict[str, Any]]] = []
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -62,6 +65,8 @@ class FakeZalo:
                     self._reply(*fake.message(dict(self.headers), raw))
                 elif self.path == "/oauth":
                     self._reply(*fake.oauth(dict(self.headers), raw))
+                elif self.path.startswith("/v2.0/article/"):
+                    self._reply(*fake.article(self.path, dict(self.headers), raw))
                 else:
                     fake.problems.append(f"POST to unknown path {self.path}")
                     self._reply(404, {"error": -106, "message": "Method unsupported"})
@@ -160,3 +165,102 @@ class FakeZalo:
                 "refresh_token": self.refresh_token,
                 "expires_in": "90000",
             }
+
+    # The official account's Article API (publish's Zalo OA outlet)
+
+    def article(self, path: str, headers: dict[str, str], raw: bytes) -> tuple[int, dict[str, Any]]:
+        """Create (answers a token), verify (token → id), update (e.g. hide); an access token
+        Zalo no longer knows is refused with -216."""
+        with self.lock:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                self.problems.append(f"{path}: body is not JSON")
+                return 400, {"error": -201, "message": "Parameters invalid"}
+            self.article_calls.append((path, body))
+            if not headers.get("Content-Type", "").startswith("application/json"):
+                self.problems.append(f"{path}: content type {headers.get('Content-Type')}")
+            if headers.get("access_token") != self.access_token:
+                return 200, {"error": -216, "message": "Access token is invalid"}
+            if self.mode == "http500":
+                return 500, {"message": "Internal Server Error"}
+            if path == "/v2.0/article/create":
+                problems = _article_problems(body) + (["id on create"] if "id" in body else [])
+                if problems:
+                    self.problems.extend(problems)
+                    return 200, {"error": -201, "message": f"Parameters invalid: {problems}"}
+                article_id = f"art-{len(self.articles) + 1}"
+                token = f"tok-{article_id}"
+                self.articles[article_id] = body
+                self.article_tokens[token] = article_id
+                return 200, {"error": 0, "message": "Success", "data": {"token": token}}
+            if path == "/v2.0/article/verify":
+                found = self.article_tokens.get(str(body.get("token")))
+                if set(body) != {"token"} or found is None:
+                    self.problems.append(f"verify {body!r}")
+                    return 200, {"error": -201, "message": "Token invalid"}
+                return 200, {"error": 0, "message": "Success", "data": {"id": found}}
+            if path == "/v2.0/article/update":
+                problems = _article_problems(body)
+                if body.get("id") not in self.articles:
+                    problems.append(f"update of unknown article {body.get('id')!r}")
+                if problems:
+                    self.problems.extend(problems)
+                    return 200, {"error": -201, "message": f"Parameters invalid: {problems}"}
+                self.articles[body["id"]] = body
+                token = f"tok-upd-{body['id']}"
+                self.article_tokens[token] = body["id"]
+                return 200, {"error": 0, "message": "Success", "data": {"token": token}}
+            self.problems.append(f"POST to unknown article path {path}")
+            return 404, {"error": -106, "message": "Method unsupported"}
+
+    def expire_access_token(self) -> None:
+        """Zalo forgets the current access token (it expired early, or was revoked)."""
+        with self.lock:
+            self.access_token = f"{self.access_token}-expired-by-zalo"
+
+
+# --- the official account's Article API (publish's Zalo OA outlet) ---------------------------
+
+ARTICLE_FIELDS = {"type", "title", "author", "description", "body", "status", "comment"}
+COVER_FIELDS = {"cover_type", "photo_url", "status"}
+
+
+def _article_problems(body: dict[str, Any]) -> list[str]:
+    """The documented ``type: normal`` article shape, strictly."""
+    problems = []
+    fields = set(body) - {"cover", "id"}
+    if fields != ARTICLE_FIELDS:
+        problems.append(f"article fields {sorted(body)}")
+    if body.get("type") != "normal":
+        problems.append(f"type {body.get('type')!r}")
+    for name, limit in (("title", 150), ("author", 50), ("description", 300)):
+        value = body.get(name)
+        if not isinstance(value, str) or not value or len(value) > limit:
+            problems.append(f"{name} {value!r}")
+    if body.get("status") not in ("show", "hide") or body.get("comment") not in ("show", "hide"):
+        problems.append(f"status/comment {body.get('status')!r}/{body.get('comment')!r}")
+    cover = body.get("cover")
+    if cover is not None and (
+        not isinstance(cover, dict)
+        or set(cover) != COVER_FIELDS
+        or cover.get("cover_type") != "photo"
+        or not str(cover.get("photo_url", "")).startswith("http")
+    ):
+        problems.append(f"cover {cover!r}")
+    parts = body.get("body")
+    if not isinstance(parts, list) or not parts:
+        problems.append("empty body")
+    else:
+        problems += [f"body part {part!r}" for part in parts if not _part_ok(part)]
+    return problems
+
+
+def _part_ok(part: Any) -> bool:
+    if not isinstance(part, dict):
+        return False
+    if part.get("type") == "text":
+        return set(part) == {"type", "content"} and isinstance(part.get("content"), str)
+    if part.get("type") == "image":
+        return set(part) <= {"type", "url", "caption"} and str(part.get("url")).startswith("http")
+    return False

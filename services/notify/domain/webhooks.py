@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from shared.addresses import is_internal as is_internal  # re-exported: moved to shared
 
 TOPICS: tuple[str, ...] = (
     "entry_submitted",
@@ -223,19 +224,3 @@ INTERNAL_ADDRESS = (
     "Webhook trỏ vào địa chỉ nội bộ ({address}), không được phép / "
     "the webhook points at an internal address ({address}), which is not allowed"
 )
-
-
-def is_internal(address: str) -> bool:
-    """Loopback, private, link-local (cloud metadata), reserved or unspecified addresses: our
-    own network, where an organizer's webhook must not reach."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return bool(
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-    )

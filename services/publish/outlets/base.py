@@ -91,6 +91,9 @@ class OutletAdapter(Protocol):
     kind: ClassVar[str]
     label: ClassVar[str]  # "Vietnamese name / English name", shown in forms
     secret_fields: ClassVar[tuple[str, ...]]  # credential names the form asks for
+    # An http(s) address (checked for scheme and internal hosts), or the kind's own form of
+    # address that its ``check`` validates (a folder, an s3:// prefix).
+    address_is_url: ClassVar[bool]
 
     def check(
         self, address: str, settings: Mapping[str, Any], credentials: Mapping[str, str]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, HttpUrl
+from pydantic import AfterValidator, BaseModel, BeforeValidator, EmailStr, Field, HttpUrl
 
 from ..domain.text import multi_line, single_line
 
@@ -21,11 +22,24 @@ class AuthorIn(BaseModel):
     email: EmailStr
 
 
+def exemplar_code(value: object) -> object:
+    """ "gd-7", "GD 0007" → "GD-0007": the code of an exemplar in publish's press room,
+    checked by its form only (this service does not ask publish whether it exists)."""
+    if not isinstance(value, str):
+        return value
+    found = re.fullmatch(r"\s*GD\s*-?\s*(\d{1,6})\s*", value, re.IGNORECASE)
+    return f"GD-{int(found.group(1)):04d}" if found and int(found.group(1)) else value.strip()
+
+
 class ExemplarIn(BaseModel):
     name: Line = Field(min_length=2, max_length=300)
     collective: bool = False
     locality: Line = Field(default="", max_length=200)
     field: Line = Field(default="", max_length=200)
+    # The press room's code of this exemplar, when the entrant found it there ("GD-0001").
+    exemplar_id: Annotated[str, BeforeValidator(exemplar_code)] = Field(
+        default="", pattern=r"^(GD-\d{4,6})?$"
+    )
 
 
 class PublicationIn(BaseModel):

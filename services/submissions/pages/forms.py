@@ -20,7 +20,7 @@ M = TypeVar("M", bound=BaseModel)
 AUTHOR_ROWS = 5  # the main author and up to four co-authors
 EXEMPLAR_ROWS = 3
 AUTHOR_FIELDS = ("full_name", "pen_name", "organisation", "phone", "email")
-EXEMPLAR_FIELDS = ("name", "kind", "locality", "field")
+EXEMPLAR_FIELDS = ("name", "kind", "locality", "field", "press_code")
 SECRET_FIELDS = ("password", "password2")  # never sent back to the browser
 FormValues = dict[str, str]
 FieldNamer = Callable[[tuple[int | str, ...]], str]
@@ -50,6 +50,7 @@ FIELD_LABELS = {
     "name": N_("Tên gương điển hình"),
     "locality": N_("Địa phương"),
     "field": N_("Lĩnh vực"),
+    "press_code": N_("Mã gương điển hình"),
 }
 
 
@@ -102,6 +103,8 @@ def _message(error: ErrorDetails, name: str, t: Translator) -> str:
     if kind == "string_pattern_mismatch":
         if name.endswith("phone"):
             return _("Số điện thoại không hợp lệ.")
+        if name.endswith("-press_code"):
+            return _("Mã gương điển hình có dạng GD-0001 (xem Phòng báo chí).")
         return _("Giá trị không hợp lệ.")
     if kind.startswith("url"):
         return _("Đường dẫn không hợp lệ (cần bắt đầu bằng http:// hoặc https://).")
@@ -198,6 +201,7 @@ def parse_entry(values: FormValues, t: Translator, model: type[M], **extra: Any)
                 "collective": values.get(f"exemplar-{i}-kind") == "collective",
                 "locality": values.get(f"exemplar-{i}-locality", ""),
                 "field": values.get(f"exemplar-{i}-field", ""),
+                "exemplar_id": values.get(f"exemplar-{i}-press_code", ""),
             }
             for i in exemplar_rows
         ],
@@ -210,7 +214,8 @@ def parse_entry(values: FormValues, t: Translator, model: type[M], **extra: Any)
         if len(loc) >= 3 and loc[0] == "authors" and isinstance(loc[1], int):
             return f"author-{author_rows[loc[1]]}-{loc[2]}"
         if len(loc) >= 3 and loc[0] == "exemplars" and isinstance(loc[1], int):
-            return f"exemplar-{exemplar_rows[loc[1]]}-{loc[2]}"
+            part = "press_code" if loc[2] == "exemplar_id" else loc[2]
+            return f"exemplar-{exemplar_rows[loc[1]]}-{part}"
         if len(loc) >= 2 and loc[0] == "publication":
             return str(loc[1])
         return str(loc[0]) if loc else ""
@@ -237,6 +242,7 @@ def entry_values(entry: Entry) -> FormValues:
         values[f"exemplar-{i}-kind"] = "collective" if exemplar.get("collective") else "person"
         values[f"exemplar-{i}-locality"] = exemplar.get("locality", "")
         values[f"exemplar-{i}-field"] = exemplar.get("field", "")
+        values[f"exemplar-{i}-press_code"] = exemplar.get("exemplar_id", "")
     if entry.publication:
         values["outlet"] = entry.publication.get("outlet", "")
         published_on = entry.publication.get("published_on")
