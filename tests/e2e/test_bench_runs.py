@@ -69,3 +69,11 @@ def test_the_notify_bench_sends_every_message_once() -> None:
     [line] = quick_bench("notify_email_10000")
     assert line["received"] == line["messages"] == 200
     assert line["duplicates"] == 0
+
+
+def test_the_publish_benches_load_the_gallery_and_the_ninjs_feed() -> None:
+    gallery, ninjs = quick_bench("publish_gallery_500", "publish_ninjs_500")
+    for line in (gallery, ninjs):
+        assert line["unit"] == "req/s" and line["p99_ms"] > 0 and line["baseline_p99_ms"] > 0
+        assert line["requests"] > 0 and line["response_bytes"] > 0
+    assert gallery["url"].endswith("/giai-thuong") and ninjs["url"] == "/feeds/ninjs.json"

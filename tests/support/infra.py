@@ -77,3 +77,18 @@ async def drop_schema(url: str, schema: str) -> None:
         await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     finally:
         await conn.close()
+
+
+async def forget_earlier_events(infra: Infra) -> None:
+    """Purge every stream of the session's nats-server. A service that consumes what other
+    services emit (notify, publish) would otherwise also receive what earlier tests left on
+    the bus, in whatever order the tests happened to run."""
+    import nats
+
+    connection = await nats.connect(infra.nats.url)
+    try:
+        stream = connection.jetstream()
+        for info in await stream.streams_info():
+            await stream.purge_stream(info.config.name)
+    finally:
+        await connection.close()

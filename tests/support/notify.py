@@ -21,7 +21,7 @@ from shared.contracts.base import Event
 from shared.runtime import ServiceRuntime
 from tests.conftest import DatabaseTarget
 from tests.support.app import running, service_settings
-from tests.support.infra import Infra
+from tests.support.infra import Infra, forget_earlier_events
 from tests.support.keys import sign_token
 from tests.support.smtp import SmtpSink
 
@@ -113,6 +113,7 @@ async def notify_running(
     infra: Infra, database: DatabaseTarget, smtp: SmtpSink | None = None, **extra: Any
 ) -> AsyncIterator[Notify]:
     """Notify on ``database`` sending to ``smtp`` (a fresh sink when none is given)."""
+    await forget_earlier_events(infra)
     sink = smtp or SmtpSink().start()
     try:
         app = create_app(notify_settings(infra, database, sink, **extra))

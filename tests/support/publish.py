@@ -31,7 +31,7 @@ from shared.runtime import ServiceRuntime
 from shared.storage import ObjectStorage
 from tests.conftest import DatabaseTarget
 from tests.support.app import running, service_settings
-from tests.support.infra import Infra
+from tests.support.infra import Infra, forget_earlier_events
 from tests.support.keys import sign_token
 
 E = TypeVar("E", bound=Event)  # type: ignore[type-arg]
@@ -112,6 +112,7 @@ def publish_settings(infra: Infra, database: DatabaseTarget, **extra: Any) -> Pu
 async def publish_running(
     infra: Infra, database: DatabaseTarget, **extra: Any
 ) -> AsyncIterator[Publish]:
+    await forget_earlier_events(infra)
     app = create_app(publish_settings(infra, database, **extra))
     async with running(app) as client:
         yield Publish(app=app, client=client, infra=infra)
