@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -102,7 +102,11 @@ async def _winners(publish: Publish, tmp_path: Path) -> str:
     return winners[0].code
 
 
-async def _shots(page: Page, name: str, tmp_path: Path) -> list[Path]:
+async def _shots(
+    page: Page, name: str, tmp_path: Path, attach: Callable[[str, object], None]
+) -> list[Path]:
+    """Screenshots at a phone's and a desktop's width, attached to the test's report (JUnit
+    properties) and printed."""
     saved = []
     for label, width in WIDTHS.items():
         await page.set_viewport_size({"width": width, "height": 900})
@@ -110,6 +114,7 @@ async def _shots(page: Page, name: str, tmp_path: Path) -> list[Path]:
         await page.screenshot(path=path, full_page=True)
         shutil.copy(path, tmp_path / path.name)
         print(f"screenshot: {path.resolve()}")
+        attach(f"screenshot-{name}-{label}", str(path.resolve()))
         saved.append(path)
         # Nothing overflows sideways on a phone.
         wide = await page.evaluate("document.documentElement.scrollWidth")
@@ -119,7 +124,10 @@ async def _shots(page: Page, name: str, tmp_path: Path) -> list[Path]:
 
 
 async def test_the_gallery_leads_to_a_work_whose_video_plays_and_text_reads(
-    browser: Browser, publish_site: tuple[Publish, str], tmp_path: Path
+    browser: Browser,
+    publish_site: tuple[Publish, str],
+    tmp_path: Path,
+    record_property: Callable[[str, object], None],
 ) -> None:
     publish, base = publish_site
     code = await _winners(publish, tmp_path)
@@ -129,13 +137,13 @@ async def test_the_gallery_leads_to_a_work_whose_video_plays_and_text_reads(
     page = await context.new_page()
     try:
         await page.goto(f"{base}/")
-        await _shots(page, "home", tmp_path)
+        await _shots(page, "home", tmp_path, record_property)
         await page.get_by_role(
             "link", name="Cuộc thi viết về gương người tốt, việc tốt tỉnh Lạng Sơn"
         ).click()
         await page.wait_for_url(f"{base}/cuoc-thi/NTVT")
         await page.get_by_role("heading", name="Các mốc thời gian").wait_for()
-        await _shots(page, "contest", tmp_path)
+        await _shots(page, "contest", tmp_path, record_property)
         await page.get_by_role("link", name="Tác phẩm đoạt giải").first.click()
         await page.wait_for_url(f"{base}/cuoc-thi/NTVT/giai-thuong")
         assert await page.locator("h1").inner_text() == "Tác phẩm đoạt giải"
@@ -147,7 +155,7 @@ async def test_the_gallery_leads_to_a_work_whose_video_plays_and_text_reads(
             "document.querySelector('img.thumb').complete"
             " && document.querySelector('img.thumb').naturalWidth > 0"
         )
-        await _shots(page, "gallery", tmp_path)
+        await _shots(page, "gallery", tmp_path, record_property)
 
         await page.get_by_role("link", name=TITLE).click()
         await page.wait_for_url(f"{base}/tac-pham/{code}")
@@ -172,7 +180,7 @@ async def test_the_gallery_leads_to_a_work_whose_video_plays_and_text_reads(
         await page.wait_for_function("document.querySelector('video').currentTime > 1.0")
         og = await page.locator('meta[property="og:url"]').get_attribute("content")
         assert og == f"{base}/tac-pham/{code}"
-        await _shots(page, "work-video", tmp_path)
+        await _shots(page, "work-video", tmp_path, record_property)
 
         # A photo work and a work without consent, as the public sees them.
         await page.goto(f"{base}/tac-pham/AN-004")
@@ -184,6 +192,6 @@ async def test_the_gallery_leads_to_a_work_whose_video_plays_and_text_reads(
         await page.goto(f"{base}/tac-pham/TH-002")
         assert await page.get_by_text("chưa đồng ý cho đăng lại toàn văn").is_visible()
         assert await page.locator("video, audio, section.text").count() == 0
-        await _shots(page, "work-no-consent", tmp_path)
+        await _shots(page, "work-no-consent", tmp_path, record_property)
     finally:
         await context.close()
