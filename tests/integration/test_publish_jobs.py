@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -416,3 +417,29 @@ async def test_a_re_approval_takes_down_what_is_no_longer_publishable(
 
 async def _count(publish: Publish, status: str, wanted: int) -> bool:
     return [j.status for j in await jobs(publish)].count(status) == wanted
+
+
+async def test_a_job_waits_for_its_date_and_goes_when_rescheduled(
+    infra: Infra, wordpress: FakeWordPress, photo: bytes, tmp_path: Path
+) -> None:
+    """Publishing after the ceremony: nothing leaves before the outlet's start date; the
+    organizer moves a job to now (a time without a zone is refused) and it goes."""
+    ceremony = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
+    async with publish_running(infra, sqlite(tmp_path), **FAST) as publish:
+        await wordpress_outlet(publish, wordpress, publish_from=ceremony.isoformat())
+        await publish.feed(results_event((await photo_winner(publish, photo, 7),)))
+        await asyncio.sleep(1.0)  # the runner polls every 0.1 s
+        (job,) = await jobs(publish)
+        assert job.status == "scheduled" and job.due_at == ceremony
+        assert wordpress.calls == []
+
+        async with publish.as_role(Role.ORGANIZER) as organizer:
+            naive = await organizer.post(
+                f"/api/jobs/{job.job_id}/reschedule", json={"at": "2026-12-01T08:00:00"}
+            )
+            assert naive.status_code == 422 and "múi giờ" in naive.text
+            now = datetime.now(UTC).isoformat()
+            moved = await organizer.post(f"/api/jobs/{job.job_id}/reschedule", json={"at": now})
+            assert moved.status_code == 200, moved.text
+        published = await settled(publish, "published", "failed")
+        assert published.status == "published" and len(wordpress.posts) == 1
