@@ -370,7 +370,9 @@ async def test_runners_of_several_replicas_publish_each_work_once(
         for runner in others:
             await runner.stop(1.0)
     assert len(wordpress.posts) == len(winners)  # one post per work, whoever ran it
-    assert all(j.attempts == 1 for j in await jobs(publish))
+    # One successful try per job (a slow machine may add a timed-out one, never a second post).
+    for job in await jobs(publish):
+        assert (await attempts(publish, job.job_id)).count(("publish", "ok")) == 1
     assert len(await publish.events(PublicationCompleted)) == len(winners)
 
 

@@ -207,7 +207,9 @@ async def test_the_outlet_and_schedule_pages(infra: Infra, tmp_path: Path) -> No
             assert schedule.status_code == 200 and "BC-001" in schedule.text
             organizer.cookies.set("lang", "en")
             english = await organizer.get("/quan-ly/lich-dang")
-            assert "Publication schedule" in english.text and "Scheduled (1)" in english.text
+            # The runner may be trying the (unreachable) site at this moment.
+            assert "Publication schedule" in english.text
+            assert "Scheduled (1)" in english.text or "Publishing (1)" in english.text
             organizer.cookies.delete("lang")
             (job,) = await job_rows(publish)
             unconfirmed = await organizer.post(
