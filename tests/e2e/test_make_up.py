@@ -203,6 +203,21 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
         assert snapshots == 1 and len(sent) == 1 and set(sent) <= received
         assert all(len({c for _, c in listed}) == len(listed) for listed in work.values())
 
+        # Publish shows the winners, the press room and drops the loudspeaker bulletins of the
+        # consented winners (three of four) into var/bulletins.
+        gallery = httpx.get(f"{urls['publish']}/cuoc-thi/{previous['code']}/giai-thuong", timeout=5)
+        assert gallery.status_code == 200 and "Ngân hàng bò" in gallery.text
+        press_room = httpx.get(urls["publish"] + "/phong-bao-chi/GD-0001", timeout=5)
+        assert "Chu Thị Nguyệt" in press_room.text and "Ngân hàng bò" in press_room.text
+        manifests: list[Path] = []
+        for _ in range(120):
+            manifests = sorted((data / "bulletins").glob("*/manifest.json"))
+            if len(manifests) == 3:
+                break
+            time.sleep(0.5)
+        assert len(manifests) == 3, manifests
+        assert all((m.parent / "audio.mp3").stat().st_size > 0 for m in manifests)
+
         contestant = Api(urls["submissions"], sign_in(urls["submissions"], "tacgia@demo.lantoa.vn"))
         draft = contestant.post(
             "/api/entries",
@@ -235,6 +250,10 @@ def test_make_up_runs_everything_and_stops_cleanly(tmp_path: Path) -> None:
         assert _demo_entries(urls["submissions"]) == demo  # no second set of demo entries
         assert _juror_work(urls, year) == work  # the same assignments: none added, none moved
         assert _approvals(data)[:2] == (snapshots, sent)  # approved once, announced once
+        # The press room and the bulletins once too.
+        exemplars = httpx.get(urls["publish"] + "/api/exemplars", timeout=5).json()
+        assert exemplars["total"] == 4  # five imported, one without consent to be published
+        assert len(list((data / "bulletins").glob("*/manifest.json"))) == 3
     finally:
         _stop(process, data)
 
