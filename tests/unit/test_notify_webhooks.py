@@ -15,7 +15,6 @@ from services.notify.domain.webhooks import (
     InvalidWebhook,
     body_of,
     classify_status,
-    is_internal,
     new_secret,
     sign,
     subscribes_to,
@@ -25,6 +24,7 @@ from services.notify.domain.webhooks import (
     validate_url,
     verify,
 )
+from shared.addresses import is_internal
 
 SECRET = "whsec_test-secret"
 AT = datetime(2026, 1, 1, tzinfo=UTC)

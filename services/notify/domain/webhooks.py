@@ -17,8 +17,6 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from shared.addresses import is_internal as is_internal  # re-exported: moved to shared
-
 TOPICS: tuple[str, ...] = (
     "entry_submitted",
     "entry_screened",
