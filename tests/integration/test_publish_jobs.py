@@ -239,6 +239,22 @@ async def test_an_outlet_failing_twice_is_retried_with_backoff_then_published(
         assert len(wordpress.posts) == 1 and wordpress.problems == []
 
 
+async def test_a_post_failing_after_its_media_went_up_does_not_upload_them_twice(
+    infra: Infra, wordpress: FakeWordPress, photo: bytes, tmp_path: Path
+) -> None:
+    async with publish_running(infra, sqlite(tmp_path), **FAST) as publish:
+        await wordpress_outlet(publish, wordpress)
+        wordpress.fail_posts_next = 1  # the photo goes up, then creating the post fails
+        await publish.feed(results_event((await photo_winner(publish, photo, 8),)))
+        job = await settled(publish, "published", "failed")
+        assert job.status == "published" and job.attempts == 2
+        ((media_id, _),) = wordpress.media.items()  # one upload, used by the second try
+        ((_, post),) = wordpress.posts.items()
+        assert post["featured_media"] == media_id
+        assert wordpress.calls.count("POST /wp-json/wp/v2/media") == 1
+        assert job.answer["media_ids"] == [media_id] and "progress" not in job.answer
+
+
 async def test_an_outlet_that_hangs_is_tried_again_and_a_wrong_password_fails_for_good(
     infra: Infra, wordpress: FakeWordPress, photo: bytes, tmp_path: Path
 ) -> None:

@@ -27,6 +27,7 @@ class FakeWordPress:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.fail_next = 0  # answer the next calls with HTTP 500
+        self.fail_posts_next = 0  # answer the next post creations with HTTP 500 (media go in)
         self.hang_next = 0  # hold the next calls longer than the client waits
         self.hang_seconds = 3.0
         self.mode = "ok"  # ok | unauthorized (every call 401)
@@ -104,6 +105,9 @@ class FakeWordPress:
             time.sleep(self.hang_seconds)
             return 0, {}
         with self.lock:
+            if self.fail_posts_next > 0 and path == "/wp-json/wp/v2/posts":
+                self.fail_posts_next -= 1
+                return 500, {"code": "internal_server_error", "message": "Lỗi máy chủ"}
             if self.fail_next > 0:
                 self.fail_next -= 1
                 return 500, {"code": "internal_server_error", "message": "Lỗi máy chủ"}

@@ -72,6 +72,10 @@ NOT_PUBLISHABLE = (
 UNKNOWN_KIND = "Không có loại kênh {kind} / no outlet kind {kind}"
 
 
+# Where a job keeps, between tries, the steps done at the outlet (see Context.progress).
+PROGRESS = "progress"
+
+
 @dataclass(frozen=True)
 class Claim:
     job_id: str
@@ -93,6 +97,7 @@ class Outcome:
     published: Published | None = None
     answer: dict[str, Any] | None = None
     work: Work | None = None
+    progress: dict[str, Any] | None = None  # what a failed try left done at the outlet
 
 
 class PublicationRunner:
@@ -192,6 +197,9 @@ class PublicationRunner:
 
     async def _try(self, claim: Claim) -> Outcome:
         work: Work | None = None
+        progress: dict[str, Any] = (
+            dict(claim.answer.get(PROGRESS) or {}) if claim.action == "publish" else {}
+        )
         try:
             async with self.runtime.db.reading() as session:
                 record = await session.get(OutletRecord, claim.outlet_id)
@@ -219,6 +227,7 @@ class PublicationRunner:
                     db=self.runtime.db,
                     workdir=Path(scratch),
                     clock=utc_now,
+                    progress=progress,
                 )
                 if claim.action == "publish":
                     published = await adapter.publish(work, outlet, ctx)
@@ -231,12 +240,12 @@ class PublicationRunner:
         except CredentialsUnavailable as error:
             return Outcome(claim, "permanent", str(error), work=work)
         except TemporaryFailure as error:
-            return Outcome(claim, "temporary", str(error), work=work)
+            return Outcome(claim, "temporary", str(error), work=work, progress=progress)
         except httpx.HTTPError as error:
-            return Outcome(claim, "temporary", f"HTTP: {error!r}", work=work)
+            return Outcome(claim, "temporary", f"HTTP: {error!r}", work=work, progress=progress)
         except Exception as error:  # a bug in an adapter must not stop the others
             log.exception("outlet adapter failed", job_id=claim.job_id)
-            return Outcome(claim, "temporary", repr(error)[:500], work=work)
+            return Outcome(claim, "temporary", repr(error)[:500], work=work, progress=progress)
 
     async def _not_ready(self, claim: Claim) -> Outcome:
         """No work yet: still being prepared (wait, not counted as a try), or no longer
@@ -333,6 +342,8 @@ class PublicationRunner:
             job.published_at = now
             return PublicationCompleted
         if outcome.outcome == "temporary":
+            if outcome.progress:
+                job.answer = {**(job.answer or {}), PROGRESS: outcome.progress}
             if after_temporary_failure(job.attempts, self.settings.jobs_max_attempts) == "retry":
                 job.status = SCHEDULED
                 job.last_error = outcome.detail

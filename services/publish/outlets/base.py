@@ -85,6 +85,10 @@ class Context:
     db: Database
     workdir: Path  # a scratch folder for this call, removed afterwards
     clock: Callable[[], datetime]
+    # Steps an earlier, failed try of this job completed at the outlet (e.g. media already
+    # uploaded): an adapter records its steps here and skips them the next time, so a retry
+    # leaves no second copy behind. Kept with the job between tries.
+    progress: dict[str, Any] = field(default_factory=dict)
 
 
 class OutletAdapter(Protocol):

@@ -139,7 +139,12 @@ class WordPressAdapter:
     async def publish(self, work: Work, outlet: Outlet, ctx: Context) -> Published:
         api, auth = _api(outlet), _auth(outlet)
         media: list[tuple[WorkFile, dict[str, Any]]] = []
+        # Media an earlier try uploaded before it failed are used again, not sent twice.
+        done: dict[str, Any] = ctx.progress.setdefault("media", {})
         for f in _files_to_upload(work, outlet.settings):
+            if f.object_key in done:
+                media.append((f, done[f.object_key]))
+                continue
             uploaded = await _checked(
                 ctx.http.post(
                     f"{api}/media",
@@ -153,6 +158,8 @@ class WordPressAdapter:
                 ),
                 f"tải lên / upload {f.download_name}",
             )
+            uploaded = {k: uploaded[k] for k in ("id", "source_url", "mime_type") if k in uploaded}
+            done[f.object_key] = uploaded
             media.append((f, uploaded))
         photos = [m for f, m in media if f.kind == "photo"]
         post: dict[str, Any] = {
