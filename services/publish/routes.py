@@ -1,23 +1,18 @@
-"""Contests as JSON and the contests' Atom feed (the pages are in site/, the newsrooms' feeds
-in feeds/)."""
+"""Contests as JSON (the pages are in site/, the feeds in feeds/)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import Response
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import RedirectResponse
 
-from shared.contracts.base import utc_now
 from shared.web import Runtime
 
 from .views import contest_summaries
 
 router = APIRouter(tags=["public"])
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")  # the Atom file
 
 
 @router.get("/api/contests", summary="Published contests with the number of entries received")
@@ -35,11 +30,7 @@ async def contest_json(code: str, runtime: Runtime) -> dict[str, Any]:
     return asdict(found[0])
 
 
-@router.get("/feeds/contests.atom", summary="Atom feed of contest news")
-async def contests_feed(request: Request, runtime: Runtime) -> Response:
-    async with runtime.db.reading() as session:
-        contests = await contest_summaries(session)
-    body = templates.get_template("contests.atom").render(
-        contests=contests, base=str(request.base_url).rstrip("/"), updated=utc_now().isoformat()
-    )
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+@router.get("/feeds/contests.atom", include_in_schema=False)
+async def contests_feed() -> RedirectResponse:
+    """The contests' first feed: its entries are in the one Atom feed now."""
+    return RedirectResponse("/feeds/atom.xml", status_code=301)

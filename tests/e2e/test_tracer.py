@@ -152,7 +152,9 @@ def test_one_entry_travels_through_all_four_services(stack, infra) -> None:  # t
     assert public["categories"][0] == {"code": "BC", "name": "Báo in, báo điện tử", "entries": 1}
     page = httpx.get(stack.url("publish") + "/").text
     assert TRACER_TITLE in page
-    feed = httpx.get(stack.url("publish") + "/feeds/contests.atom")
+    old_address = httpx.get(stack.url("publish") + "/feeds/contests.atom")
+    assert old_address.status_code == 301  # its entries are in the one Atom feed now
+    feed = httpx.get(stack.url("publish") + "/feeds/atom.xml")
     assert feed.headers["content-type"].startswith("application/atom+xml")
     atom = ElementTree.fromstring(feed.content)  # noqa: S314 - our own feed
     ns = {"a": "http://www.w3.org/2005/Atom"}

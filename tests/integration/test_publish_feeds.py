@@ -113,6 +113,8 @@ async def test_atom_ninjs_and_press_kits(infra, tmp_path: Path) -> None:  # type
         titles = [e.title for e in parsed.entries]
         assert "Công bố kết quả cuộc thi năm 2026" in titles
         assert "Gương điển hình: Hoàng Văn Thụ" in titles
+        contest = next(e for e in parsed.entries if e.id == f"urn:lantoa:contest:{CONTEST_ID}")
+        assert contest.link.endswith("/cuoc-thi/NTVT") and "bài dự thi đã gửi" in contest.summary
         assert any(t.startswith("Người tốt việc tốt ở bản Khòn Pổ số 1") for t in titles)
         assert not any("Tác phẩm sẽ bị gỡ" in t for t in titles)
         work = next(e for e in parsed.entries if e.id == f"urn:lantoa:publish:work:{video.code}")

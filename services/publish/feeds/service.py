@@ -20,6 +20,7 @@ from ..exemplars.models import Exemplar
 from ..exemplars.service import exemplars_for_feeds
 from ..models import PublicContest
 from ..news.models import NewsItem
+from ..views import ContestSummary, contest_summaries
 from ..winners.models import WinningWork
 from ..winners.service import record_of
 
@@ -163,8 +164,22 @@ async def ninjs_page(
     return await feed_page(session, await feed_index(session, size), base, page, version)
 
 
+def _contest_entry(c: ContestSummary, base: str) -> AtomEntry:
+    phase = f" Giai đoạn: {c.phase}." if c.phase else ""
+    return AtomEntry(
+        id=f"urn:lantoa:contest:{c.contest_id}",
+        title=c.title,
+        link=f"{base}/cuoc-thi/{c.code}",
+        updated=c.updated_at,
+        summary=f"{c.theme} — {c.entries} bài dự thi đã gửi.{phase}",
+        authors=(c.organizer,),
+        categories=(("cuoc-thi", "Cuộc thi"),),
+    )
+
+
 async def atom_entries(session: AsyncSession, base: str) -> list[AtomEntry]:
-    """News, winning works (not retracted) and exemplars for the Atom feed."""
+    """Contests (with the entries received so far), news, winning works (not retracted) and
+    exemplars for the Atom feed."""
     works = [
         record_of(r)
         for r in await session.scalars(
@@ -214,6 +229,7 @@ async def atom_entries(session: AsyncSession, base: str) -> list[AtomEntry]:
                 enclosures=enclosures,
             )
         )
+    entries += [_contest_entry(c, base) for c in await contest_summaries(session)]
     for e in exemplars:
         entries.append(
             AtomEntry(
