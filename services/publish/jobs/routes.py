@@ -3,8 +3,8 @@ retract, retry now, reschedule."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -15,48 +15,18 @@ from shared.web import Runtime
 
 from ..deps import Organizer
 from . import service
+from .service import AttemptView, JobView
 
 log = get_logger("lantoa.publish.jobs")
 
 router = APIRouter(prefix="/api/jobs", tags=["publication jobs"])
 
 
-class JobOut(BaseModel):
-    job_id: str
-    contest_id: str
-    entry_id: str
-    entry_code: str
-    title: str
-    outlet_id: str
-    outlet_name: str
-    outlet_kind: str
-    status: str
-    status_name: str
-    due_at: datetime
-    attempts: int
-    next_attempt_at: datetime
-    remote_id: str | None
-    remote_url: str | None
-    answer: dict[str, Any]
-    last_error: str | None
-    retract_reason: str | None
-    created_at: datetime
-    updated_at: datetime
-    published_at: datetime | None
-    retracted_at: datetime | None
+@dataclass(frozen=True)
+class JobDetail(JobView):
+    """A job with every try, as the API answers it."""
 
-
-class AttemptOut(BaseModel):
-    n: int
-    action: str
-    at: datetime
-    outcome: str
-    detail: str
-    actor: str
-
-
-class JobDetail(JobOut):
-    attempts_log: list[AttemptOut]
+    attempts_log: list[AttemptView]
 
 
 class RetractIn(BaseModel):
@@ -75,7 +45,7 @@ class Retracted(BaseModel):
     jobs: int
 
 
-@router.get("", response_model=list[JobOut], summary="Publication jobs, filtered")
+@router.get("", response_model=list[JobView], summary="Publication jobs, filtered")
 async def list_jobs(
     runtime: Runtime,
     _: Organizer,
@@ -83,7 +53,7 @@ async def list_jobs(
     status: str = "",
     entry_id: str = "",
     outlet_id: str = "",
-) -> list[JobOut]:
+) -> list[JobView]:
     async with runtime.db.reading() as session:
         jobs = await service.list_jobs(
             session,
@@ -92,14 +62,14 @@ async def list_jobs(
             entry_id=entry_id or None,
             outlet_id=outlet_id or None,
         )
-    return [JobOut(**vars(j)) for j in jobs]
+    return jobs
 
 
 async def _detail(runtime: Runtime, job_id: str) -> JobDetail:
     async with runtime.db.reading() as session:
         job = await service.job_view(session, job_id)
         log_ = await service.attempts_of(session, job_id)
-    return JobDetail(**vars(job), attempts_log=[AttemptOut(**vars(a)) for a in log_])
+    return JobDetail(**vars(job), attempts_log=log_)
 
 
 @router.get("/{job_id}", response_model=JobDetail, summary="One job, with every try")
